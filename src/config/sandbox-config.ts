@@ -1,0 +1,17 @@
+import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_TENANT_ID } from "../sandbox/constants.js";
+import type { ConfigInput } from "./schema.js";
+
+/**
+ * The complete built-in config of `--sandbox`: no file needed. Azure ids are the sandbox's own;
+ * SSH is open only to loopback, where the sandbox VMs listen.
+ */
+export const SANDBOX_CONFIG: ConfigInput = {
+  azure: {
+    subscriptionId: SANDBOX_SUBSCRIPTION_ID,
+    tenantId: SANDBOX_TENANT_ID,
+    location: "germanywestcentral",
+  },
+  aws: { region: "eu-central-1" },
+  adminCidrs: ["127.0.0.1/32"],
+  tags: { environment: "sandbox" },
+};

@@ -1,0 +1,59 @@
+import { redactValue } from "./redact.js";
+import { errorEvent, type Action, type PlanReport, type ReportEvent, type Reporter } from "./reporter.js";
+import type { BridgeError } from "../errors.js";
+
+/**
+ * `--json`: one JSON event per line on stdout, so scripts can stream it; a plan is one document
+ * (the `plan` event). Errors go to stdout too, as the last event, so one stream tells everything.
+ */
+export class JsonReporter implements Reporter {
+  constructor(
+    private readonly write: (line: string) => void,
+    private readonly debugEnabled: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private emit(event: ReportEvent): void {
+    this.write(`${JSON.stringify(redactValue({ ...event, time: new Date(this.now()).toISOString() }))}\n`);
+  }
+
+  async step<T>(title: string, run: () => Promise<T>): Promise<T> {
+    const started = this.now();
+    this.emit({ type: "step", status: "start", title });
+    try {
+      const value = await run();
+      this.emit({ type: "step", status: "ok", title, ms: this.now() - started });
+      return value;
+    } catch (err) {
+      this.emit({ type: "step", status: "failed", title, ms: this.now() - started });
+      throw err;
+    }
+  }
+  info(message: string, data?: Record<string, unknown>): void {
+    this.emit({ type: "info", message, ...(data ? { data } : {}) });
+  }
+  warn(message: string, data?: Record<string, unknown>): void {
+    this.emit({ type: "warn", message, ...(data ? { data } : {}) });
+  }
+  debug(message: string, data?: Record<string, unknown>): void {
+    if (this.debugEnabled) this.emit({ type: "debug", message, ...(data ? { data } : {}) });
+  }
+  action(layer: string, action: Action): void {
+    this.emit({ type: "action", layer, action });
+  }
+  plan(plan: PlanReport): void {
+    this.emit({ type: "plan", plan });
+  }
+  result(summary: string, data?: Record<string, unknown>): void {
+    this.emit({ type: "result", summary, ...(data ? { data } : {}) });
+  }
+  error(error: BridgeError, debug: boolean): void {
+    const event = errorEvent(error);
+    if (event.type === "error" && debug) event.message = `${error.message}\n${stackOf(error.cause ?? error)}`;
+    this.emit(event);
+  }
+}
+
+export function stackOf(cause: unknown): string {
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}

@@ -1,0 +1,23 @@
+/**
+ * Fixed identities of the sandbox clouds. Fixed so that state files, docs and tests agree across
+ * runs; the secrets that go with them are generated per sandbox and kept in its folder (0600).
+ */
+export const SANDBOX_TENANT_ID = "5f0c7e1a-3b2d-4c8e-9a61-0d4b2e7f9c13";
+export const SANDBOX_SUBSCRIPTION_ID = "8a2e4c6f-1d3b-4f5a-8c7e-9b0d2f4a6c81";
+/** The service principal the CLI signs in as under `--sandbox` (ClientSecretCredential). */
+export const SANDBOX_CLIENT_ID = "0e6f8a2c-4b1d-4e3f-a5c7-2d9b1f3e5a70";
+export const SANDBOX_AWS_ACCOUNT_ID = "123456789012";
+export const SANDBOX_AWS_PARTITION = "aws";
+/** Environment switches read by the sandbox (documented in README). */
+export const SANDBOX_ENV = {
+  profile: "OIDC_BRIDGE_SANDBOX_PROFILE", // fast | realistic
+  latencyScale: "OIDC_BRIDGE_SANDBOX_LATENCY_SCALE", // realistic durations x this (default 1)
+  addedLatencyMs: "OIDC_BRIDGE_SANDBOX_ADDED_LATENCY_MS",
+  faultRate: "OIDC_BRIDGE_SANDBOX_FAULT_RATE", // 0..1
+  faultStatus: "OIDC_BRIDGE_SANDBOX_FAULT_STATUS", // 429 | 500 | 503 (default 429)
+  faultRetryAfter: "OIDC_BRIDGE_SANDBOX_FAULT_RETRY_AFTER", // seconds (default 1)
+  faultServices: "OIDC_BRIDGE_SANDBOX_FAULT_SERVICES", // comma list of listener names (default all)
+  dieAfterWrites: "OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES", // exit the process after N writes
+  journalBodies: "OIDC_BRIDGE_SANDBOX_JOURNAL_BODIES", // 1: also headers and bodies, redacted
+  deny: "OIDC_BRIDGE_SANDBOX_DENY", // comma list of "iam:CreateRole", "iam:*", "*": AccessDenied
+} as const;
