@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Reporter } from "./report/reporter.js";
 import type { ConfigFlags } from "./config/load-config.js";
 
@@ -11,20 +10,8 @@ export interface IO {
   readonly isTTY: boolean;
 }
 
-export const globalOptionsSchema = z.object({
-  config: z.string().min(1, "-c/--config needs a file path").optional(),
-  stateDir: z.string().min(1, "--state-dir needs a folder path").default(".oidc-bridge"),
-  sandbox: z.boolean().default(false),
-  json: z.boolean().default(false),
-  yes: z.boolean().default(false),
-  debug: z.boolean().default(false),
-  color: z.boolean().default(true),
-  awsProfile: z.string().min(1, "--aws-profile needs a profile name").optional(),
-  awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "--aws-region must be a region code like eu-central-1").optional(),
-  subscription: z.string().regex(/^[0-9a-fA-F-]{36}$/, "--subscription must be a subscription GUID").optional(),
-  tenant: z.string().regex(/^[0-9a-fA-F-]{36}$/, "--tenant must be a tenant GUID").optional(),
-});
-export type GlobalOptions = z.infer<typeof globalOptionsSchema>;
+export type { GlobalOptions } from "./global-options.js";
+import type { GlobalOptions } from "./global-options.js";
 
 export interface CommandContext {
   readonly globals: GlobalOptions;

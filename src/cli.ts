@@ -1,0 +1,70 @@
+import { Command, Option } from "commander";
+import type { CommandContext } from "./context.js";
+
+/**
+ * Commander wiring only. Each action imports its command module when it runs, so `--help` and
+ * `status` never load a cloud SDK.
+ */
+export type Runner = (commandLine: Command, action: (ctx: CommandContext) => Promise<void>) => Promise<void>;
+
+export function buildProgram(run: Runner, version: string): Command {
+  const program = new Command("oidc-bridge")
+    .description("Let an Azure VM call AWS with no long-lived secret: OIDC trust from Entra ID to AWS IAM, end to end.")
+    .version(version)
+    .option("-c, --config <file>", "config file (default: oidc-bridge.json in the working folder)")
+    .option("--state-dir <dir>", "folder of the state file, SSH key and sandbox", ".oidc-bridge")
+    .option("--sandbox", "run against the embedded sandbox clouds: no account or config file needed")
+    .option("--json", "print one JSON event per line instead of text")
+    .option("-y, --yes", "do not ask before destructive changes")
+    .option("--debug", "show debug detail and stack traces (secrets stay redacted)")
+    .option("--no-color", "plain text without colours")
+    .addOption(new Option("--aws-profile <name>", "AWS named profile (overrides AWS_PROFILE and the config)"))
+    .addOption(new Option("--aws-region <region>", "AWS region (overrides AWS_REGION and the config)"))
+    .addOption(new Option("--subscription <id>", "Azure subscription id (overrides AZURE_SUBSCRIPTION_ID and the config)"))
+    .addOption(new Option("--tenant <id>", "Entra tenant id (overrides AZURE_TENANT_ID and the config)"))
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true });
+
+  program
+    .command("status")
+    .description("show what the state file records, layer by layer (no cloud calls)")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/status.js")).status(ctx)));
+
+  program
+    .command("trust")
+    .description("make sure AWS IAM trusts the Entra tenant's OpenID Connect issuer")
+    .option("--dry-run", "print the plan and change nothing")
+    .action((opts: { dryRun?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/trust.js")).trust(ctx, { dryRun: opts.dryRun === true })),
+    );
+
+  program
+    .command("identity")
+    .description("make sure the VM's managed identity exists and an IAM role trusts only it")
+    .option("--dry-run", "print the plan and change nothing")
+    .action((opts: { dryRun?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/identity.js")).identity(ctx, { dryRun: opts.dryRun === true })),
+    );
+
+  const config = program.command("config").description("check the config or print its schema");
+  config
+    .command("check")
+    .description("validate the config and list every problem at once")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config-check.js")).configCheck(ctx)));
+  config
+    .command("schema")
+    .description("print the config's JSON Schema (for editor completion)")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config-schema.js")).configSchemaCommand(ctx)));
+
+  const sandbox = program.command("sandbox").description("the embedded sandbox clouds");
+  sandbox
+    .command("start")
+    .description("run the sandbox in the foreground and print its endpoints, for other tools")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/sandbox-start.js")).sandboxStart(ctx)));
+  sandbox
+    .command("reset")
+    .description("empty the sandbox clouds (and the sandbox deployment's state)")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/sandbox-reset.js")).sandboxReset(ctx)));
+
+  return program;
+}

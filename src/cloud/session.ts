@@ -1,0 +1,54 @@
+import { awsClientSettings, type AwsClientSettings } from "./aws/settings.js";
+import { azureSettings, type AzureSettings } from "./azure/settings.js";
+import { cloudEndpoints } from "./azure/clouds.js";
+import type { Config } from "../config/schema.js";
+import type { SandboxHandle } from "../sandbox/open-sandbox.js";
+
+/** Everything a command needs to reach the clouds, real or sandbox, built in one place. */
+export interface CloudSession {
+  readonly target: "sandbox" | "cloud";
+  readonly aws: AwsClientSettings;
+  readonly azure: AzureSettings;
+  readonly sandbox?: SandboxHandle;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  readonly config: Config;
+  readonly sandbox: boolean;
+  readonly stateDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function openCloudSession(options: OpenSessionOptions): Promise<CloudSession> {
+  const { config, env } = options;
+  if (!options.sandbox) {
+    return {
+      target: "cloud",
+      aws: awsClientSettings({ region: config.aws.region, profile: config.aws.profile, env }),
+      azure: azureSettings({ endpoints: cloudEndpoints(config.azure.cloud), tenantId: config.azure.tenantId, subscriptionId: config.azure.subscriptionId }),
+      close: async () => undefined,
+    };
+  }
+  // The sandbox module pulls in the emulators; only sandbox runs pay for it.
+  const { openSandbox } = await import("../sandbox/open-sandbox.js");
+  const sandbox = await openSandbox(options.stateDir, env);
+  const entra = sandbox.endpoints.entra as string;
+  const arm = sandbox.endpoints.arm as string;
+  return {
+    target: "sandbox",
+    sandbox,
+    aws: awsClientSettings({
+      region: config.aws.region,
+      credentials: sandbox.aws,
+      endpoints: { iam: sandbox.endpoints.iam, sts: sandbox.endpoints.sts, ssm: sandbox.endpoints.ssm },
+      env,
+    }),
+    azure: azureSettings({
+      endpoints: { resourceManager: arm, authorityHost: entra, armAudience: "https://management.azure.com", stsHost: entra },
+      servicePrincipal: sandbox.azure,
+      subscriptionId: config.azure.subscriptionId,
+    }),
+    close: () => sandbox.close(),
+  };
+}

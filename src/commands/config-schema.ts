@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { configSchema } from "../config/schema.js";
+import type { CommandContext } from "../context.js";
+
+/** Prints the config's JSON Schema, generated from the zod schema so the two cannot drift. */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    $id: "https://oidc-bridge.dev/config.schema.json",
+    title: "oidc-bridge config",
+    ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+  };
+}
+
+export async function configSchemaCommand(ctx: CommandContext): Promise<void> {
+  ctx.io.stdout(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+}

@@ -1,0 +1,92 @@
+import { CommanderError, type Command } from "commander";
+import { buildProgram } from "./cli.js";
+import { BridgeError, EXIT, isBridgeError } from "./errors.js";
+import type { CommandContext, IO } from "./context.js";
+import { HumanReporter } from "./report/human-reporter.js";
+import { JsonReporter } from "./report/json-reporter.js";
+import { redactText } from "./report/redact.js";
+import type { Reporter } from "./report/reporter.js";
+
+export const VERSION = "0.1.0";
+
+function processIO(): IO {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
+}
+
+/**
+ * The entry point and the only place that catches: every failure becomes one clear message and an
+ * exit code (0 ok, 1 failure, 2 usage or config error).
+ */
+export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let reporter: Reporter = new HumanReporter({ write: io.stdout, writeError: io.stderr, isTTY: false, color: false }, false);
+  let debug = argv.includes("--debug");
+
+  const program = buildProgram(async (cmd, action) => {
+    const { globalOptionsSchema } = await import("./global-options.js");
+    const parsed = globalOptionsSchema.safeParse(cmd.optsWithGlobals());
+    if (!parsed.success) {
+      throw new BridgeError("invalid command-line options:", {
+        code: "USAGE",
+        fault: "user",
+        details: parsed.error.issues.map((i) => i.message),
+        hint: "see `oidc-bridge --help`",
+      });
+    }
+    const globals = parsed.data;
+    debug = globals.debug;
+    reporter = globals.json
+      ? new JsonReporter(io.stdout, globals.debug)
+      : new HumanReporter({ write: io.stdout, writeError: io.stderr, isTTY: io.isTTY, color: globals.color && io.isTTY && !io.env.NO_COLOR }, globals.debug);
+    const ctx: CommandContext = { globals, reporter, io, commandLine: commandLineOf(cmd) };
+    await action(ctx);
+  }, VERSION);
+
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (text) => io.stdout(text),
+    writeErr: (text) => io.stderr(redactText(text)),
+  });
+  exitOverrideAll(program);
+
+  try {
+    await program.parseAsync([...argv], { from: "node" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit with 0; a usage mistake (already printed by commander) with 2.
+      exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      const error = isBridgeError(err)
+        ? err
+        : new BridgeError(`unexpected internal error: ${err instanceof Error ? err.message : String(err)}`, {
+            code: "INTERNAL",
+            fault: "internal",
+            cause: err,
+            hint: "this is a bug in oidc-bridge; run again with --debug and report the output",
+          });
+      reporter.error(error, debug);
+      exitCode = error.exitCode;
+    }
+  }
+  return exitCode;
+}
+
+function exitOverrideAll(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    sub.configureOutput(command.configureOutput());
+    exitOverrideAll(sub);
+  }
+}
+
+function commandLineOf(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
