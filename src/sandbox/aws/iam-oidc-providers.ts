@@ -1,0 +1,264 @@
+import { AwsApiError, ConstraintCheck } from "./errors.js";
+import {
+  checkTags,
+  mergeTags,
+  rejectDuplicateTagKeys,
+  removeTags,
+  tagsXml,
+  type QueryOpContext,
+  type QueryOperation,
+} from "./iam-common.js";
+import { fetchIdpThumbprint, isLoopbackHost } from "./idp-thumbprint.js";
+import type { QueryInput } from "./query-protocol.js";
+import { ACCOUNT_ID, PARTITION, type AwsState, type OidcProviderRecord } from "./state.js";
+
+/** IAM OpenID Connect identity providers: the trust anchor AssumeRoleWithWebIdentity checks. */
+
+const MAX_PROVIDERS = 100;
+const MAX_CLIENT_IDS = 100;
+const MAX_THUMBPRINTS = 5;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export function providerArn(urlWithoutScheme: string): string {
+  return `arn:${PARTITION}:iam::${ACCOUNT_ID}:oidc-provider/${urlWithoutScheme}`;
+}
+
+/**
+ * Checks a provider URL as IAM does and returns it without the scheme (the form IAM stores, puts
+ * in the ARN and in condition keys). A port is refused except on a loopback host: the sandbox's
+ * own issuer listens on 127.0.0.1:<port>, which real AWS could never reach anyway.
+ */
+export function normaliseProviderUrl(url: string): string {
+  const match = /^https:\/\/([^/?#]*)([^?#]*)(.*)$/i.exec(url);
+  if (!match || !/^https:\/\//.test(url)) {
+    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Only https URLs are allowed: ${url}`);
+  }
+  const [, authority = "", path = "", rest = ""] = match;
+  if (rest !== "") throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Query strings and fragments are not allowed: ${url}`);
+  if (authority === "" || authority.includes("@")) throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL: ${url}`);
+  const portMatch = /^(.*?)(?::(\d*))?$/.exec(authority);
+  const host = portMatch?.[1] ?? authority;
+  if (portMatch?.[2] !== undefined && !LOOPBACK_HOSTS.has(host.toLowerCase())) {
+    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Ports are not allowed: ${url}`);
+  }
+  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
+    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL: ${url}`);
+  }
+  return authority + path;
+}
+
+function checkThumbprints(check: ConstraintCheck, thumbprints: readonly string[] | undefined): void {
+  thumbprints?.forEach((t, i) => check.length(t, `thumbprintList.${i + 1}.member`, 40, 40));
+}
+
+function checkThumbprintContent(thumbprints: readonly string[]): void {
+  if (thumbprints.length > MAX_THUMBPRINTS) {
+    throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${MAX_THUMBPRINTS}`);
+  }
+  for (const t of thumbprints) {
+    if (!/^[0-9a-fA-F]{40}$/.test(t)) {
+      throw new AwsApiError("InvalidInput", 400, `Thumbprint ${t} is not a valid SHA-1 hex string of 40 characters.`);
+    }
+  }
+}
+
+function checkClientIds(check: ConstraintCheck, clientIds: readonly string[] | undefined, field: string): void {
+  clientIds?.forEach((c, i) => check.length(c, clientIds.length === 1 && field === "clientID" ? field : `${field}.${i + 1}.member`, 1, 255));
+}
+
+function requireProvider(state: AwsState, input: QueryInput): [string, OidcProviderRecord] {
+  const check = new ConstraintCheck();
+  const arn = input.str("OpenIDConnectProviderArn");
+  if (check.required(arn, "openIDConnectProviderArn")) check.length(arn, "openIDConnectProviderArn", 20, 2048);
+  check.throwIfAny();
+  const value = arn as string;
+  if (!/^arn:[a-z-]+:iam::\d{12}:oidc-provider\/.+$/.test(value)) {
+    throw new AwsApiError("InvalidInput", 400, `ARN ${value} is not valid.`);
+  }
+  const provider = state.oidcProviders[value];
+  if (!provider) throw new AwsApiError("NoSuchEntity", 404, `OpenIDConnect Provider not found for arn ${value}`);
+  return [value, provider];
+}
+
+function arnResource(input: QueryInput): string {
+  return input.str("OpenIDConnectProviderArn") ?? "*";
+}
+
+export const oidcProviderOperations: Record<string, QueryOperation> = {
+  CreateOpenIDConnectProvider: {
+    write: true,
+    resource: (input) => {
+      const url = input.str("Url") ?? "";
+      return providerArn(url.replace(/^https:\/\//i, ""));
+    },
+    run: async ({ state, input, now, caPem }: QueryOpContext) => {
+      const url = input.str("Url");
+      const clientIds = input.list("ClientIDList") ?? [];
+      const given = input.list("ThumbprintList") ?? [];
+      const tags = input.tags("Tags") ?? [];
+      const check = new ConstraintCheck();
+      if (check.required(url, "url")) check.length(url, "url", 1, 255);
+      checkClientIds(check, clientIds, "clientIDList");
+      checkThumbprints(check, given);
+      checkTags(check, tags);
+      check.throwIfAny();
+
+      const stored = normaliseProviderUrl(url as string);
+      if (clientIds.length > MAX_CLIENT_IDS) {
+        throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`);
+      }
+      checkThumbprintContent(given);
+      rejectDuplicateTagKeys(tags);
+      const arn = providerArn(stored);
+      const refuseDuplicate = (): void => {
+        if (state.oidcProviders[arn]) throw new AwsApiError("EntityAlreadyExists", 409, `Provider with url ${url as string} already exists.`);
+      };
+      refuseDuplicate();
+      let thumbprints = given.map((t) => t.toLowerCase());
+      if (thumbprints.length === 0) {
+        // Without thumbprints IAM reads the host's chain itself; only loopback hosts are reachable here.
+        const authority = stored.split("/")[0] ?? "";
+        const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
+        const host = m?.[1] ?? authority;
+        if (isLoopbackHost(host)) thumbprints = [await fetchIdpThumbprint(host, Number(m?.[2] ?? 443), caPem)];
+        refuseDuplicate();
+      }
+      if (Object.keys(state.oidcProviders).length >= MAX_PROVIDERS) {
+        throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_PROVIDERS}`);
+      }
+      state.oidcProviders[arn] = {
+        url: stored,
+        clientIds: [...new Set(clientIds)],
+        thumbprints,
+        createDate: new Date(now).toISOString(),
+        tags,
+      };
+      return { result: { OpenIDConnectProviderArn: arn, Tags: tags.length > 0 ? tagsXml(tags) : undefined } };
+    },
+  },
+
+  GetOpenIDConnectProvider: {
+    write: false,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const [, p] = requireProvider(state, input);
+      return {
+        result: {
+          Url: p.url,
+          ClientIDList: p.clientIds,
+          ThumbprintList: p.thumbprints,
+          CreateDate: new Date(p.createDate),
+          Tags: tagsXml(p.tags),
+        },
+      };
+    },
+  },
+
+  ListOpenIDConnectProviders: {
+    write: false,
+    resource: () => `arn:${PARTITION}:iam::${ACCOUNT_ID}:oidc-provider/*`,
+    run: ({ state }) => ({
+      result: { OpenIDConnectProviderList: Object.keys(state.oidcProviders).sort().map((arn) => ({ Arn: arn })) },
+    }),
+  },
+
+  DeleteOpenIDConnectProvider: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const [arn] = requireProvider(state, input);
+      delete state.oidcProviders[arn];
+      return {};
+    },
+  },
+
+  AddClientIDToOpenIDConnectProvider: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const clientId = input.str("ClientID");
+      const check = new ConstraintCheck();
+      if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
+      check.throwIfAny();
+      const [, p] = requireProvider(state, input);
+      if (!p.clientIds.includes(clientId as string)) {
+        if (p.clientIds.length >= MAX_CLIENT_IDS) {
+          throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`);
+        }
+        p.clientIds.push(clientId as string);
+      }
+      return {};
+    },
+  },
+
+  RemoveClientIDFromOpenIDConnectProvider: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const clientId = input.str("ClientID");
+      const check = new ConstraintCheck();
+      if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
+      check.throwIfAny();
+      const [, p] = requireProvider(state, input);
+      // Idempotent as documented: removing an absent client id is not an error.
+      p.clientIds = p.clientIds.filter((c) => c !== clientId);
+      return {};
+    },
+  },
+
+  UpdateOpenIDConnectProviderThumbprint: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const thumbprints = input.list("ThumbprintList");
+      const check = new ConstraintCheck();
+      check.required(thumbprints, "thumbprintList");
+      checkThumbprints(check, thumbprints);
+      check.throwIfAny();
+      const [, p] = requireProvider(state, input);
+      checkThumbprintContent(thumbprints ?? []);
+      p.thumbprints = (thumbprints ?? []).map((t) => t.toLowerCase());
+      return {};
+    },
+  },
+
+  TagOpenIDConnectProvider: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const tags = input.tags("Tags");
+      const check = new ConstraintCheck();
+      check.required(tags, "tags");
+      checkTags(check, tags);
+      check.throwIfAny();
+      const [, p] = requireProvider(state, input);
+      rejectDuplicateTagKeys(tags ?? []);
+      p.tags = mergeTags(p.tags, tags ?? [], "TagsPerOpenIdConnectProvider");
+      return {};
+    },
+  },
+
+  UntagOpenIDConnectProvider: {
+    write: true,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const keys = input.list("TagKeys");
+      const check = new ConstraintCheck();
+      check.required(keys, "tagKeys");
+      check.listLength(keys, "tagKeys", 50);
+      check.throwIfAny();
+      const [, p] = requireProvider(state, input);
+      p.tags = removeTags(p.tags, keys ?? []);
+      return {};
+    },
+  },
+
+  ListOpenIDConnectProviderTags: {
+    write: false,
+    resource: arnResource,
+    run: ({ state, input }) => {
+      const [, p] = requireProvider(state, input);
+      return { result: { Tags: tagsXml(p.tags), IsTruncated: false } };
+    },
+  },
+};

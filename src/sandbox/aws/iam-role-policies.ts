@@ -1,0 +1,133 @@
+import { AwsApiError, ConstraintCheck } from "./errors.js";
+import type { QueryOperation } from "./iam-common.js";
+import { roleResource, requireRole } from "./iam-roles.js";
+import { findManagedPolicy, type ManagedPolicy } from "./managed-policies.js";
+import type { QueryInput } from "./query-protocol.js";
+import type { AwsState } from "./state.js";
+
+/** Managed policy attachments on roles, and reading the AWS managed policies the sandbox knows. */
+
+const MAX_POLICIES_PER_ROLE = 10;
+
+function policyArnInput(input: QueryInput): string {
+  const arn = input.str("PolicyArn");
+  const check = new ConstraintCheck();
+  if (check.required(arn, "policyArn")) check.length(arn, "policyArn", 20, 2048);
+  check.throwIfAny();
+  const value = arn as string;
+  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(value)) {
+    throw new AwsApiError("InvalidInput", 400, `ARN ${value} is not valid.`);
+  }
+  return value;
+}
+
+function requirePolicy(input: QueryInput): ManagedPolicy {
+  const arn = policyArnInput(input);
+  const policy = findManagedPolicy(arn);
+  if (!policy) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
+  return policy;
+}
+
+function attachmentCount(state: AwsState, arn: string): number {
+  return Object.values(state.roles).filter((r) => r.attachedPolicyArns.includes(arn)).length;
+}
+
+export const rolePolicyOperations: Record<string, QueryOperation> = {
+  AttachRolePolicy: {
+    write: true,
+    resource: roleResource,
+    run: ({ state, input }) => {
+      const role = requireRole(state, input);
+      const arn = policyArnInput(input);
+      if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
+      if (!role.attachedPolicyArns.includes(arn)) {
+        if (role.attachedPolicyArns.length >= MAX_POLICIES_PER_ROLE) {
+          throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for PoliciesPerRole: ${MAX_POLICIES_PER_ROLE}`);
+        }
+        role.attachedPolicyArns.push(arn);
+      }
+      return {};
+    },
+  },
+
+  DetachRolePolicy: {
+    write: true,
+    resource: roleResource,
+    run: ({ state, input }) => {
+      const role = requireRole(state, input);
+      const arn = policyArnInput(input);
+      if (!role.attachedPolicyArns.includes(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
+      role.attachedPolicyArns = role.attachedPolicyArns.filter((a) => a !== arn);
+      return {};
+    },
+  },
+
+  ListAttachedRolePolicies: {
+    write: false,
+    resource: roleResource,
+    run: ({ state, input }) => {
+      const role = requireRole(state, input);
+      const prefix = input.str("PathPrefix") ?? "/";
+      // Every policy the sandbox knows lives at path "/".
+      const attached = prefix === "/" ? role.attachedPolicyArns : [];
+      return {
+        result: {
+          AttachedPolicies: attached.map((arn) => ({ PolicyName: arn.slice(arn.lastIndexOf("/") + 1), PolicyArn: arn })),
+          IsTruncated: false,
+        },
+      };
+    },
+  },
+
+  GetPolicy: {
+    write: false,
+    resource: (input) => input.str("PolicyArn") ?? "*",
+    run: ({ state, input }) => {
+      const p = requirePolicy(input);
+      return {
+        result: {
+          Policy: {
+            PolicyName: p.name,
+            PolicyId: p.policyId,
+            Arn: p.arn,
+            Path: "/",
+            DefaultVersionId: p.defaultVersionId,
+            AttachmentCount: attachmentCount(state, p.arn),
+            PermissionsBoundaryUsageCount: 0,
+            IsAttachable: true,
+            Description: p.description,
+            CreateDate: new Date(p.createDate),
+            UpdateDate: new Date(p.updateDate),
+            Tags: [],
+          },
+        },
+      };
+    },
+  },
+
+  GetPolicyVersion: {
+    write: false,
+    resource: (input) => input.str("PolicyArn") ?? "*",
+    run: ({ input }) => {
+      const p = requirePolicy(input);
+      const versionId = input.str("VersionId");
+      const check = new ConstraintCheck();
+      if (check.required(versionId, "versionId")) check.pattern(versionId, "versionId", /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
+      check.throwIfAny();
+      // Only the default version's document is kept; older versions are not emulated.
+      if (versionId !== p.defaultVersionId) {
+        throw new AwsApiError("NoSuchEntity", 404, `Policy ${p.arn} version ${versionId as string} does not exist or is not attachable.`);
+      }
+      return {
+        result: {
+          PolicyVersion: {
+            Document: encodeURIComponent(p.document),
+            VersionId: p.defaultVersionId,
+            IsDefaultVersion: true,
+            CreateDate: new Date(p.updateDate),
+          },
+        },
+      };
+    },
+  },
+};

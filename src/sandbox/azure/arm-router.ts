@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import type { SandboxRequest, SandboxResponse, ServiceContext } from "../harness/types.js";
+import { SANDBOX_SUBSCRIPTION_ID } from "../constants.js";
+import { authenticateArm, isArmCaller } from "./arm-auth.js";
+import { armErrors, armTimestamp } from "./arm-errors.js";
+import { settleOperations } from "./arm-lro.js";
+import { ArmThrottle, bucketFor, type TakeResult } from "./arm-throttle.js";
+import type { ArmEnv, ArmMethod, ArmModule, ArmRoute } from "./arm-types.js";
+import type { AzureState } from "./state.js";
+
+/**
+ * ARM's front door: api-version present, caller authenticated, subscription known, request budget
+ * left, route and api-version known, parent resource group present; then the resource type's
+ * module answers. Every answer gets ARM's standard headers.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const METHODS: readonly string[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "POST"];
+// Real namespaces the sandbox does not emulate: ARM knows them, so an unknown type there is
+// InvalidResourceType, not InvalidResourceNamespace.
+const OTHER_NAMESPACES = [
+  "microsoft.authorization", "microsoft.storage", "microsoft.keyvault", "microsoft.web",
+  "microsoft.containerservice", "microsoft.insights", "microsoft.resources", "microsoft.network", "microsoft.compute",
+];
+
+export interface ArmRouter {
+  handle(req: SandboxRequest, ctx: ServiceContext, state: AzureState): Promise<SandboxResponse>;
+}
+
+export function createArmRouter(modules: readonly ArmModule[], expectedMs: (operation: string) => number): ArmRouter {
+  const routes = modules.flatMap((m) => m.routes.map((route) => ({ route, segments: route.pattern.split("/") })));
+  const namespaces = new Set([...OTHER_NAMESPACES, ...modules.flatMap((m) => m.namespaces ?? []).map((n) => n.toLowerCase())]);
+  const throttle = new ArmThrottle();
+
+  async function answer(req: SandboxRequest, ctx: ServiceContext, state: AzureState): Promise<{ res: SandboxResponse; budget?: TakeResult; kind: string }> {
+    const kind = bucketFor(req.method);
+    let segments: string[];
+    try {
+      segments = req.path.split("/").filter((s) => s.length > 0).map(decodeURIComponent);
+    } catch {
+      return { res: armErrors.notFound("Unknown"), kind };
+    }
+    const matched = match(routes, segments);
+    const method = METHODS.includes(req.method) ? (req.method as ArmMethod) : undefined;
+    const op = matched && method ? matched.route.operations[method] : undefined;
+    const operation = op?.name ?? "Unknown";
+
+    const apiVersion = req.query.get("api-version");
+    if (!apiVersion) return { res: armErrors.missingApiVersion(operation), kind };
+
+    const caller = await authenticateArm(req, ctx, state, operation);
+    if (!isArmCaller(caller)) return { res: caller, kind };
+
+    const [root, sub] = segments;
+    if (root?.toLowerCase() === "subscriptions" && sub !== undefined) {
+      if (!GUID.test(sub)) return { res: armErrors.invalidSubscriptionId(operation, sub), kind };
+      if (sub.toLowerCase() !== SANDBOX_SUBSCRIPTION_ID) return { res: armErrors.subscriptionNotFound(operation, sub), kind };
+    }
+    const budget = throttle.take(sub ?? "tenant", kind, ctx.now());
+    if (!budget.allowed) {
+      return { res: armErrors.throttled(operation, sub ?? "", kind === "reads" ? "read" : kind === "writes" ? "write" : "delete", budget.retryAfterSeconds), budget, kind };
+    }
+
+    if (settleOperations(state, modules, ctx.now())) await ctx.save();
+
+    if (!matched) return { res: unknownRoute(segments, apiVersion, namespaces), budget, kind };
+    if (!op || !method) return { res: armErrors.methodNotAllowed(operation, req.method), budget, kind };
+
+    const { route, params } = matched;
+    const rg = route.inResourceGroup ? state.resourceGroups[(params.resourceGroupName ?? "").toLowerCase()] : undefined;
+    if (route.apiVersions !== "any" && !route.apiVersions.includes(apiVersion)) {
+      const res =
+        route.versionError === "arm"
+          ? armErrors.invalidApiVersion(operation, apiVersion, route.apiVersions)
+          : armErrors.noRegisteredProvider(operation, bodyLocation(req) ?? rg?.location ?? "global", apiVersion, route.resourceType ?? "", route.apiVersions);
+      return { res, budget, kind };
+    }
+    if (route.inResourceGroup && !rg) {
+      return { res: armErrors.resourceGroupNotFound(operation, params.resourceGroupName ?? ""), budget, kind };
+    }
+    const env: ArmEnv = { ctx, state, expectedMs };
+    const res = await op.handler({ raw: req, method, apiVersion, params, caller, operation }, env);
+    return { res, budget, kind };
+  }
+
+  return {
+    async handle(req, ctx, state) {
+      const { res, budget, kind } = await answer(req, ctx, state);
+      return withArmHeaders(res, req, ctx, kind, budget);
+    },
+  };
+}
+
+function match(
+  routes: ReadonlyArray<{ route: ArmRoute; segments: string[] }>,
+  path: readonly string[],
+): { route: ArmRoute; params: Record<string, string> } | null {
+  for (const { route, segments } of routes) {
+    if (segments.length !== path.length) continue;
+    const params: Record<string, string> = {};
+    const ok = segments.every((pattern, i) => {
+      const actual = path[i] ?? "";
+      if (pattern.startsWith("{") && pattern.endsWith("}")) {
+        params[pattern.slice(1, -1)] = actual;
+        return actual.length > 0;
+      }
+      return pattern.toLowerCase() === actual.toLowerCase();
+    });
+    if (ok) return { route, params };
+  }
+  return null;
+}
+
+function unknownRoute(segments: readonly string[], apiVersion: string, namespaces: ReadonlySet<string>): SandboxResponse {
+  const at = segments.findIndex((s) => s.toLowerCase() === "providers");
+  const namespace = at >= 0 ? segments[at + 1] : undefined;
+  if (!namespace) return armErrors.notFound("Unknown");
+  if (!namespaces.has(namespace.toLowerCase())) return armErrors.invalidResourceNamespace("Unknown", namespace);
+  return armErrors.invalidResourceType("Unknown", segments[at + 2] ?? "", namespace, apiVersion);
+}
+
+function bodyLocation(req: SandboxRequest): string | undefined {
+  if (req.body.length === 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(req.body.toString("utf8"));
+    const location = (parsed as { location?: unknown } | null)?.location;
+    return typeof location === "string" ? location : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withArmHeaders(
+  res: SandboxResponse,
+  req: SandboxRequest,
+  ctx: ServiceContext,
+  kind: string,
+  budget: TakeResult | undefined,
+): SandboxResponse {
+  const sent = req.headers["x-ms-correlation-request-id"];
+  const correlation = (Array.isArray(sent) ? sent[0] : sent) ?? randomUUID();
+  const headers: Record<string, string> = {
+    "Cache-Control": "no-cache",
+    Pragma: "no-cache",
+    Expires: "-1",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "x-ms-request-id": randomUUID(),
+    "x-ms-correlation-request-id": correlation,
+    "x-ms-routing-request-id": `EASTUS:${armTimestamp(ctx.now())}:${correlation}`,
+  };
+  if (budget) {
+    headers[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(budget.remaining);
+    headers[`x-ms-ratelimit-remaining-subscription-global-${kind}`] = String(budget.remaining);
+  }
+  const body = res.body;
+  if (body !== undefined && typeof body === "object" && !Buffer.isBuffer(body)) {
+    headers["Content-Type"] = "application/json; charset=utf-8";
+  }
+  return { ...res, headers: { ...headers, ...res.headers } };
+}
