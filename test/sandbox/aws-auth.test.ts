@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
+import { rejection } from "../helpers/rejection.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -28,14 +29,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 type Bytes = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: Bytes): Buffer =>

@@ -33,6 +33,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
+import { rejection } from "../helpers/rejection.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -71,14 +72,6 @@ function trustPolicy(federated: string, extra: Record<string, unknown> = {}): st
   });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & { name: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("IAM OpenID Connect providers", () => {
   test("create returns the ARN built from the URL without scheme, trailing slash kept", async () => {

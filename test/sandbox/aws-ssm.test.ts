@@ -15,6 +15,7 @@ import {
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { readJournal } from "../../src/sandbox/harness/journal.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
+import { rejection } from "../helpers/rejection.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -36,14 +37,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("SSM Parameter Store", () => {
   test("put then get returns value, version 1, regional ARN, epoch date and data type", async () => {

@@ -16,6 +16,7 @@ import {
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import type { SandboxService } from "../../src/sandbox/harness/types.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
+import { rejection } from "../helpers/rejection.js";
 
 /** A minimal HTTPS OIDC issuer on the sandbox CA: discovery document and key set. */
 function issuerService(jwk: JWK): SandboxService {
@@ -93,14 +94,6 @@ async function token(claims: { sub?: string; aud?: string; iss?: string; expSeco
     .sign(key);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const assume = async (webIdentityToken: string, extra: { DurationSeconds?: number; RoleArn?: string } = {}) =>
   sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, ...extra }));

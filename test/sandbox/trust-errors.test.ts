@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { observeTrust, type TrustPorts } from "../../src/layers/trust.js";
 import { configSchema } from "../../src/config/schema.js";
 import { RecordingReporter } from "../../src/report/recording-reporter.js";
-import { isBridgeError, type BridgeError } from "../../src/errors.js";
+import type { BridgeError } from "../../src/errors.js";
+import { bridgeFailure } from "../helpers/rejection.js";
 import { openSandbox, type SandboxHandle } from "../../src/sandbox/open-sandbox.js";
 import { createIamPort, createStsPort } from "../../src/cloud/aws/adapters.js";
 import { awsClientSettings } from "../../src/cloud/aws/settings.js";
@@ -46,12 +47,7 @@ afterAll(async () => {
 
 async function observeFailure(issuerPath: string, tenantId: string | null = TENANT): Promise<BridgeError> {
   const config = configSchema.parse({ azure: tenantId ? { tenantId } : {} });
-  const error = await observeTrust(config, `${base}/${issuerPath}`, ports, new RecordingReporter()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBridgeError(error)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
+  return bridgeFailure(observeTrust(config, `${base}/${issuerPath}`, ports, new RecordingReporter()));
 }
 
 describe("trust error paths", () => {

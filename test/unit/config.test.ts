@@ -3,19 +3,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load-config.js";
 import { configSchema } from "../../src/config/schema.js";
-import { isBridgeError, type BridgeError } from "../../src/errors.js";
+import { bridgeFailure as failure } from "../helpers/rejection.js";
 import { SANDBOX_SUBSCRIPTION_ID } from "../../src/sandbox/constants.js";
 import { configJsonSchema } from "../../src/commands/config-schema.js";
 import { tempDir } from "../helpers/temp-dir.js";
-
-async function failure(run: Promise<unknown>): Promise<BridgeError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isBridgeError(error)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
-}
 
 async function withFile(content: unknown, run: (dir: string) => Promise<void>): Promise<void> {
   const dir = await tempDir();

@@ -3,7 +3,7 @@ import { lstat, readFile, stat, symlink, truncate, writeFile, mkdir } from "node
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { StateStore, readState } from "../../src/state/store.js";
-import { isBridgeError } from "../../src/errors.js";
+import { bridgeFailure as rejection } from "../helpers/rejection.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -18,12 +18,6 @@ beforeEach(async () => {
   warnings.length = 0;
 });
 afterEach(async () => dir.cleanup());
-
-async function rejection(run: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
-  if (!isBridgeError(error)) throw new Error(`expected a BridgeError, got ${String(error)}`);
-  return error;
-}
 
 describe("state store", () => {
   test("writes the state file 0600 in a 0700 folder and keeps the previous version as .bak", async () => {
