@@ -1,17 +1,18 @@
-import { z } from "zod";
+// zod/mini keeps the start-up path light: every command validates these first.
+import * as z from "zod/mini";
 
-/** The global flags, validated before any command runs (loaded only when a command runs). */
+/** The global flags, validated before any command runs; each message names its flag. */
 export const globalOptionsSchema = z.object({
-  config: z.string().min(1, "-c/--config needs a file path").optional(),
-  stateDir: z.string().min(1, "--state-dir needs a folder path").default(".oidc-bridge"),
-  sandbox: z.boolean().default(false),
-  json: z.boolean().default(false),
-  yes: z.boolean().default(false),
-  debug: z.boolean().default(false),
-  color: z.boolean().default(true),
-  awsProfile: z.string().min(1, "--aws-profile needs a profile name").optional(),
-  awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "--aws-region must be a region code like eu-central-1").optional(),
-  subscription: z.string().regex(/^[0-9a-fA-F-]{36}$/, "--subscription must be a subscription GUID").optional(),
-  tenant: z.string().regex(/^[0-9a-fA-F-]{36}$/, "--tenant must be a tenant GUID").optional(),
+  config: z.optional(z.string().check(z.minLength(1, "-c/--config needs a file path"))),
+  stateDir: z._default(z.string().check(z.minLength(1, "--state-dir needs a folder path")), ".oidc-bridge"),
+  sandbox: z._default(z.boolean(), false),
+  json: z._default(z.boolean(), false),
+  yes: z._default(z.boolean(), false),
+  debug: z._default(z.boolean(), false),
+  color: z._default(z.boolean(), true),
+  awsProfile: z.optional(z.string().check(z.minLength(1, "--aws-profile needs a profile name"))),
+  awsRegion: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "--aws-region must be a region code like eu-central-1"))),
+  subscription: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "--subscription must be a subscription GUID"))),
+  tenant: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "--tenant must be a tenant GUID"))),
 });
 export type GlobalOptions = z.infer<typeof globalOptionsSchema>;

@@ -1,6 +1,5 @@
 import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { ensurePrivateDir, writeFileAtomic } from "../util/atomic-file.js";
 import { userError } from "../errors.js";
 import { acquireLock, type HeldLock, type LockHolder } from "./lock.js";
@@ -89,7 +88,7 @@ export class StateStore {
     try {
       const now = options.now ?? (() => new Date());
       const existing = await readState(options.dir, options.target);
-      const state = existing ?? fresh(options.target, now());
+      const state = existing ?? (await fresh(options.target, now()));
       return new StateStore(options.dir, state, lock, now, existing !== undefined);
     } catch (err) {
       await lock.release();
@@ -142,7 +141,9 @@ export class StateStore {
   }
 }
 
-function fresh(target: Target, now: Date): State {
+async function fresh(target: Target, now: Date): Promise<State> {
+  // Imported here: `status` never creates state, and node:crypto is slow to load.
+  const { randomBytes } = await import("node:crypto");
   return {
     version: STATE_VERSION,
     deploymentId: `ob-${randomBytes(5).toString("hex")}`,

@@ -1,6 +1,5 @@
 import { lstat, mkdir, open, rename, rm, chmod } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
-import { randomBytes } from "node:crypto";
 
 /**
  * Creates `dir` (and parents) with mode 0700 and checks that it is a real directory, not a link:
@@ -20,6 +19,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * file in the same folder, fsync, rename over the target. Mode 0600. Refuses to write through a
  * symbolic link at the target path.
  */
+let tmpCounter = 0;
+
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
@@ -29,7 +30,9 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  // Unique per process and call; "wx" below refuses a name that exists anyway. (No node:crypto:
+  // loading it costs start-up time on the read-only paths that import this module.)
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`);
   // "wx": never follow or reuse an existing file at the temp path.
   const handle = await open(tmp, "wx", 0o600);
   try {
