@@ -5,6 +5,7 @@ import { acquireLock } from "../state/lock.js";
 import { ensurePrivateDir } from "../util/atomic-file.js";
 import { readState, STATE_FILE } from "../state/store.js";
 import { userError } from "../errors.js";
+import { readRunning } from "../sandbox/running-file.js";
 
 /**
  * Empties the sandbox clouds. Keeps the CA and ports (so anything that trusts them still works),
@@ -26,10 +27,12 @@ export async function sandboxReset(ctx: CommandContext): Promise<void> {
     } catch {
       // No sandbox yet: nothing to empty.
     }
-    if (entries.includes("running.json")) {
-      throw userError("SANDBOX_RUNNING", `a sandbox is running from ${dir} (\`oidc-bridge sandbox start\`)`, "stop it first (Ctrl-C in its terminal)");
+    const running = await readRunning(dir);
+    if (running) {
+      throw userError("SANDBOX_RUNNING", `a sandbox is running from ${dir} (\`oidc-bridge sandbox start\`, pid ${running.pid})`, "stop it first (Ctrl-C in its terminal)");
     }
-    const removed = entries.filter((e) => e.endsWith(".json") && e !== "ports.json" || e === "journal.jsonl");
+    // The CA and the ports stay: anything that trusts them keeps working.
+    const removed = entries.filter((e) => (e.endsWith(".json") && e !== "ports.json") || e === "journal.jsonl");
     for (const entry of removed) await rm(join(dir, entry), { force: true });
     if (state) {
       await rm(join(stateDir, STATE_FILE), { force: true });

@@ -176,6 +176,7 @@ export interface IdentityResult {
 export async function applyIdentity(observed: IdentityObservation, plan: IdentityPlan, desired: IdentityDesired, ports: IdentityPorts, store: StateStore, reporter: Reporter): Promise<IdentityResult> {
   const { config, tags } = desired;
   const { azure, iam, ssm } = ports;
+  await store.ensureSaved();
   for (const a of plan.adopt) {
     await store.record({ kind: a.kind, layer: "identity", id: a.id, createdByUs: a.createdByUs, attributes: attributesOf(a.kind, observed) });
   }

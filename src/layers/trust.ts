@@ -135,6 +135,7 @@ export interface TrustResult {
 
 export async function applyTrust(observed: TrustObservation, plan: TrustPlan, desired: TrustDesired, iam: IamPort, store: StateStore, reporter: Reporter): Promise<TrustResult> {
   const attributes = { url: observed.issuer, tenantId: observed.tenantId, audience: desired.audience, partition: observed.partition };
+  await store.ensureSaved();
   const record = (): Promise<void> => store.record({ kind: PROVIDER_KIND, layer: "trust", id: observed.providerArn, createdByUs: plan.createdByUs, attributes });
   if (plan.create) {
     const arn = await reporter.step("create the IAM OpenID Connect provider", () =>

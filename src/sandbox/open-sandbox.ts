@@ -1,14 +1,10 @@
-import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { startSandbox, type RunningSandbox } from "./harness/index.js";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { publishRunning, readRunning, unpublishRunning } from "./running-file.js";
 import { createAwsService, readAwsSandboxCredentials } from "./aws/index.js";
 import { createAzureService, readAzureSandboxSecret } from "./azure/index.js";
 import { userError } from "../errors.js";
-
-/** Written by `sandbox start` so that commands in other terminals use that sandbox. */
-const RUNNING_FILE = "running.json";
 
 export interface SandboxHandle {
   readonly endpoints: Readonly<Record<string, string>>;
@@ -19,6 +15,8 @@ export interface SandboxHandle {
   readonly azure: { tenantId: string; clientId: string; clientSecret: string };
   /** True when this process started it (and `close` stops it). */
   readonly owned: boolean;
+  /** The process serving it. */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -44,7 +42,7 @@ export async function openSandbox(stateDir: string, env: Readonly<Record<string,
       throw userError("SANDBOX_START_FAILED", `cannot start the sandbox in ${dir}: ${err instanceof Error ? err.message : String(err)}`, "stop the other sandbox using this state folder, or use another --state-dir");
     });
     ({ endpoints, caPem, journalPath } = sandbox);
-    if (options.foreground) await writeFileAtomic(join(dir, RUNNING_FILE), JSON.stringify({ pid: process.pid, endpoints, caPem, journalPath }));
+    if (options.foreground) await publishRunning(dir, { pid: process.pid, endpoints, caPem, journalPath });
   }
   trustCa(caPem);
   const [aws, azure] = await Promise.all([readAwsSandboxCredentials(dir), readAzureSandboxSecret(dir)]);
@@ -56,22 +54,13 @@ export async function openSandbox(stateDir: string, env: Readonly<Record<string,
     aws,
     azure,
     owned: sandbox !== undefined,
+    pid: running?.pid ?? process.pid,
     async close() {
       if (!sandbox) return;
-      if (options.foreground) await rm(join(dir, RUNNING_FILE), { force: true });
+      if (options.foreground) await unpublishRunning(dir);
       await sandbox.stop();
     },
   };
-}
-
-async function readRunning(dir: string): Promise<{ endpoints: Record<string, string>; caPem: string; journalPath: string } | undefined> {
-  try {
-    const value = JSON.parse(await readFile(join(dir, RUNNING_FILE), "utf8")) as { pid: number; endpoints: Record<string, string>; caPem: string; journalPath: string };
-    process.kill(value.pid, 0);
-    return value;
-  } catch {
-    return undefined;
-  }
 }
 
 const trusted = new Set<string>();

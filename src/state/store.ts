@@ -125,6 +125,14 @@ export class StateStore {
     await this.write({ ...this.current, layers: { ...this.current.layers, [layer]: { completedAt: this.now().toISOString(), summary } } });
   }
 
+  /**
+   * Writes a fresh state file before the first cloud write, so the deployment id that tags our
+   * resources survives even a run killed right after its first create.
+   */
+  async ensureSaved(): Promise<void> {
+    if (!this.persisted) await this.write(this.current);
+  }
+
   async close(): Promise<void> {
     await this.lock.release();
   }
