@@ -1,14 +1,14 @@
-import { SANDBOX_SUBSCRIPTION_ID, SANDBOX_TENANT_ID } from "../sandbox/constants.js";
+import { SANDBOX_SUBSCRIPTION_ID } from "../sandbox/constants.js";
 import type { ConfigInput } from "./schema.js";
 
 /**
- * The complete built-in config of `--sandbox`: no file needed. Azure ids are the sandbox's own;
- * SSH is open only to loopback, where the sandbox VMs listen.
+ * The complete built-in config of `--sandbox`: no file needed. The subscription is the sandbox's;
+ * the tenant is left out on purpose, so it is found by signing in, through the real
+ * @azure/identity code path. SSH is open only to loopback, where the sandbox VMs listen.
  */
 export const SANDBOX_CONFIG: ConfigInput = {
   azure: {
     subscriptionId: SANDBOX_SUBSCRIPTION_ID,
-    tenantId: SANDBOX_TENANT_ID,
     location: "germanywestcentral",
   },
   aws: { region: "eu-central-1" },

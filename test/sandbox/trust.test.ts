@@ -108,3 +108,14 @@ describe("oidc-bridge trust against the sandbox", () => {
     expect((await readState(stateDir))?.resources ?? []).toEqual([]);
   });
 });
+
+describe("signing in under --sandbox", () => {
+  test("the tenant comes from the signed-in credential's token, through the Entra token endpoint", async () => {
+    const run = await trust();
+    expect(run.exitCode).toBe(0);
+    expect(run.events.some((e) => e.type === "step" && e.title === "find the tenant of the signed-in Azure credential" && e.status === "ok")).toBe(true);
+    const journal = await readJournal(join(stateDir, "sandbox/journal.jsonl"));
+    expect(journal.filter((e) => e.service === "entra" && e.operation === "Token" && e.status === 200)).toHaveLength(1);
+    expect(run.events.at(-1)).toMatchObject({ data: { tenantId: SANDBOX_TENANT_ID } });
+  });
+});
