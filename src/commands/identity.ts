@@ -17,8 +17,9 @@ export async function identity(ctx: CommandContext, options: IdentityOptions): P
     const observed = await observeIdentity(config, trust, ports, ctx.reporter);
     const desired = identityDesired(config, store, trust.partition);
     const plan = planIdentity(observed, desired);
+    ctx.reporter.plan({ layer: "identity", actions: plan.actions });
     if (options.dryRun) {
-      ctx.reporter.plan({ layer: "identity", actions: plan.actions });
+      ctx.reporter.result("identity: dry run, nothing changed", { dryRun: true, actions: plan.actions });
       return;
     }
     const result = await applyIdentity(observed, plan, desired, ports, store, ctx.reporter);

@@ -15,8 +15,9 @@ export async function trust(ctx: CommandContext, options: TrustOptions): Promise
     const observed = await observeTrust(config, session.azure.endpoints.stsHost, { iam, sts, signIn: createSignInPort(session.azure) }, ctx.reporter);
     const desired = trustDesired(config, store);
     const plan = planTrust(observed, desired);
+    ctx.reporter.plan({ layer: "trust", actions: plan.actions });
     if (options.dryRun) {
-      ctx.reporter.plan({ layer: "trust", actions: plan.actions });
+      ctx.reporter.result("trust: dry run, nothing changed", { dryRun: true, actions: plan.actions });
       return;
     }
     const result = await applyTrust(observed, plan, desired, iam, store, ctx.reporter);

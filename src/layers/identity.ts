@@ -158,7 +158,7 @@ export function planIdentity(observed: IdentityObservation, desired: IdentityDes
     create.add("parameter");
     actions.push({ kind: "create", resource: paramLabel, reason: "holds the role ARN for the VM" });
   } else {
-    if (!recorded(KINDS.parameter, observed.parameter.name)) adopt.push({ kind: KINDS.parameter, id: observed.parameter.name, createdByUs: false });
+    if (!recorded(KINDS.parameter, observed.parameter.name)) adoptOrKeep(KINDS.parameter, observed.parameter.name, paramLabel, observed.parameter.tags);
     if (!roleArn || observed.parameter.value !== roleArn) {
       update.add("parameter");
       actions.push({ kind: "update", resource: paramLabel, reason: `holds ${observed.parameter.value}, should hold ${roleArn ?? "the new role's ARN"}` });
@@ -221,7 +221,6 @@ export async function applyIdentity(observed: IdentityObservation, plan: Identit
     if (plan.create.has("parameter")) await store.record({ kind: KINDS.parameter, layer: "identity", id: config.aws.ssmParameterName, createdByUs: true, attributes: { value: arn } });
   }
 
-  for (const action of plan.actions) reporter.action("identity", action);
   const changed = plan.create.size + plan.update.size + plan.attach.length + plan.detach.length > 0;
   return { identity, roleArn, changed };
 }

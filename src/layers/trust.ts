@@ -148,7 +148,6 @@ export async function applyTrust(observed: TrustObservation, plan: TrustPlan, de
     if (plan.addClientId) await reporter.step(`add client ID ${desired.audience}`, () => iam.addClientId(observed.providerArn, desired.audience));
     if (plan.updateThumbprints) await reporter.step("update thumbprints", () => iam.updateThumbprints(observed.providerArn, plan.thumbprints));
   }
-  for (const action of plan.actions) reporter.action("trust", action);
   return { providerArn: observed.providerArn, issuer: observed.issuer, tenantId: observed.tenantId, changed: plan.create || plan.addClientId || plan.updateThumbprints };
 }
 

@@ -74,13 +74,10 @@ export class HumanReporter implements Reporter {
     if (!this.debugEnabled) return;
     this.out.writeError(`${this.paint(2, `debug: ${redactText(message)}${data ? ` ${redactText(JSON.stringify(data))}` : ""}`)}\n`);
   }
-  action(layer: string, action: Action): void {
-    this.line(`  ${MARK[action.kind]} ${action.kind} ${action.resource}: ${action.reason}`);
-  }
   plan(plan: PlanReport): void {
     const changes = plan.actions.filter((a) => a.kind !== "unchanged" && a.kind !== "skip");
     this.line(`Plan for ${plan.layer}: ${changes.length === 0 ? "nothing to change" : `${changes.length} change(s)`}`);
-    for (const action of plan.actions) this.action(plan.layer, action);
+    for (const action of plan.actions) this.line(`  ${MARK[action.kind]} ${action.kind} ${action.resource}: ${action.reason}`);
   }
   result(summary: string): void {
     this.line(summary);

@@ -1,5 +1,5 @@
 import { redactValue } from "./redact.js";
-import { errorEvent, type Action, type PlanReport, type ReportEvent, type Reporter } from "./reporter.js";
+import { errorEvent, type PlanReport, type ReportEvent, type Reporter } from "./reporter.js";
 import type { BridgeError } from "../errors.js";
 
 /**
@@ -37,9 +37,6 @@ export class JsonReporter implements Reporter {
   }
   debug(message: string, data?: Record<string, unknown>): void {
     if (this.debugEnabled) this.emit({ type: "debug", message, ...(data ? { data } : {}) });
-  }
-  action(layer: string, action: Action): void {
-    this.emit({ type: "action", layer, action });
   }
   plan(plan: PlanReport): void {
     this.emit({ type: "plan", plan });

@@ -30,9 +30,6 @@ export class RecordingReporter implements Reporter {
   debug(message: string, data?: Record<string, unknown>): void {
     this.push({ type: "debug", message, ...(data ? { data } : {}) });
   }
-  action(layer: string, action: Action): void {
-    this.push({ type: "action", layer, action });
-  }
   plan(plan: PlanReport): void {
     this.push({ type: "plan", plan });
   }
@@ -47,7 +44,8 @@ export class RecordingReporter implements Reporter {
   text(): string {
     return this.events.map((e) => JSON.stringify(e)).join("\n");
   }
+  /** Every planned action, of one kind or all. */
   actions(kind?: Action["kind"]): Action[] {
-    return this.events.flatMap((e) => (e.type === "action" && (!kind || e.action.kind === kind) ? [e.action] : []));
+    return this.events.flatMap((e) => (e.type === "plan" ? e.plan.actions.filter((a) => !kind || a.kind === kind) : []));
   }
 }

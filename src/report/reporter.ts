@@ -22,8 +22,7 @@ export interface Reporter {
   step<T>(title: string, run: () => Promise<T>): Promise<T>;
   info(message: string, data?: Record<string, unknown>): void;
   warn(message: string, data?: Record<string, unknown>): void;
-  /** A change that was applied (or, for "unchanged"/"skip", deliberately not). */
-  action(layer: string, action: Action): void;
+  /** What a layer will do and why, before it does it (and all a dry run does). */
   plan(plan: PlanReport): void;
   /** The command's final result: a one-line summary and the data `--json` consumers want. */
   result(summary: string, data?: Record<string, unknown>): void;
@@ -35,7 +34,6 @@ export interface Reporter {
 export type ReportEvent =
   | { type: "step"; status: "start" | "ok" | "failed"; title: string; ms?: number }
   | { type: "info" | "warn" | "debug"; message: string; data?: Record<string, unknown> }
-  | { type: "action"; layer: string; action: Action }
   | { type: "plan"; plan: PlanReport }
   | { type: "result"; summary: string; data?: Record<string, unknown> }
   | { type: "error"; code: string; fault: string; message: string; hint?: string; details?: readonly string[] };

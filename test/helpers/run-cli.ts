@@ -1,5 +1,5 @@
 import { main } from "../../src/main.js";
-import type { ReportEvent } from "../../src/report/reporter.js";
+import type { Action, ReportEvent } from "../../src/report/reporter.js";
 
 export interface CliRun {
   readonly exitCode: number;
@@ -27,4 +27,9 @@ export async function runCli(args: readonly string[], options: { cwd: string; en
         .map((l) => JSON.parse(l) as ReportEvent)
     : [];
   return { exitCode, stdout, stderr, events };
+}
+
+/** The actions of every plan a run printed, in order. */
+export function plannedActions(run: CliRun): Action[] {
+  return run.events.flatMap((e) => (e.type === "plan" ? [...e.plan.actions] : []));
 }

@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { IAMClient, AttachRolePolicyCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
 import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
-import { runCli } from "../helpers/run-cli.js";
+import { plannedActions, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import { openSandbox } from "../../src/sandbox/open-sandbox.js";
@@ -87,7 +87,7 @@ describe("oidc-bridge identity against the sandbox", () => {
     expect(run.exitCode).toBe(0);
     const attached = await withAws(async (iam) => (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "azure-vm" }))).AttachedPolicies?.map((p) => p.PolicyArn).sort());
     expect(attached).toEqual(["arn:aws:iam::aws:policy/AmazonS3FullAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-    const kinds = run.events.flatMap((e) => (e.type === "action" && e.action.resource.startsWith("policy attachment") ? [`${e.action.kind} ${e.action.resource}`] : []));
+    const kinds = plannedActions(run).flatMap((a) => (a.resource.startsWith("policy attachment") ? [`${a.kind} ${a.resource}`] : []));
     expect(kinds).toEqual([
       "create policy attachment arn:aws:iam::aws:policy/AmazonS3FullAccess",
       "delete policy attachment arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
@@ -105,8 +105,8 @@ describe("oidc-bridge identity against the sandbox", () => {
     });
     const run = await cli("identity");
     expect(run.exitCode).toBe(0);
-    const update = run.events.find((e) => e.type === "action" && e.action.kind === "update");
-    expect(update).toMatchObject({ action: { reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`) } });
+    const update = plannedActions(run).find((a) => a.kind === "update");
+    expect(update).toMatchObject({ reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`) });
     const restored = await withAws(async (iam) => decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role?.AssumeRolePolicyDocument ?? ""));
     expect(restored).toContain(principal);
     expect(restored).not.toContain("000000000bad");

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { IAMClient, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
-import { runCli } from "../helpers/run-cli.js";
+import { plannedActions, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import { openSandbox } from "../../src/sandbox/open-sandbox.js";
@@ -86,7 +86,7 @@ describe("oidc-bridge trust against the sandbox", () => {
     expect(provider.ThumbprintList).toHaveLength(3);
     const state = await readState(stateDir);
     expect(state?.resources[0]?.createdByUs).toBe(false);
-    expect(run.events.some((e) => e.type === "action" && e.action.kind === "adopt")).toBe(true);
+    expect(plannedActions(run).map((a) => a.kind)).toEqual(["adopt", "update", "update"]);
   });
 
   test("--dry-run prints the plan as one JSON document and changes nothing", async () => {

@@ -115,7 +115,11 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
     async getParameter(name) {
       const out = await findable(`SSM GetParameter ${name}`, () => client.send(new ssm.GetParameterCommand({ Name: name })), "ParameterNotFound");
       const p = out?.Parameter;
-      return p ? { name: p.Name ?? name, value: p.Value ?? "", type: p.Type ?? "String", arn: p.ARN ?? "" } : undefined;
+      if (!p) return undefined;
+      // GetParameter carries no tags; they tell whether this deployment wrote the parameter.
+      const tags = await call(`SSM ListTagsForResource ${name}`, () => client.send(new ssm.ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })));
+      const tagMap = Object.fromEntries((tags.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+      return { name: p.Name ?? name, value: p.Value ?? "", type: p.Type ?? "String", arn: p.ARN ?? "", tags: tagMap };
     },
     async putParameter(input) {
       await call(`SSM PutParameter ${input.name}`, () =>

@@ -54,6 +54,7 @@ export interface Parameter {
   readonly value: string;
   readonly type: string;
   readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface SsmPort {

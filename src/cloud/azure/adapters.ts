@@ -96,8 +96,9 @@ async function findable<T>(action: string, run: () => Promise<T>): Promise<T | u
     return await run();
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
-    const code = (err as { code?: string }).code ?? "";
-    if (status === 404 || /NotFound$/.test(code)) return undefined;
+    const code = (err as { code?: string }).code;
+    // Only the resource itself being absent is data; SubscriptionNotFound and the like are errors.
+    if (status === 404 && (code === undefined || code === "ResourceGroupNotFound" || code === "ResourceNotFound" || code === "NotFound")) return undefined;
     throw cloudError(action, err);
   }
 }
