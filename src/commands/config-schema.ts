@@ -5,7 +5,6 @@ import type { CommandContext } from "../context.js";
 /** Prints the config's JSON Schema, generated from the zod schema so the two cannot drift. */
 export function configJsonSchema(): Record<string, unknown> {
   return {
-    $id: "https://oidc-bridge.dev/config.schema.json",
     title: "oidc-bridge config",
     ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
   };
