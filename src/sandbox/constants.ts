@@ -17,6 +17,7 @@ export const SANDBOX_ENV = {
   faultStatus: "OIDC_BRIDGE_SANDBOX_FAULT_STATUS", // 429 | 500 | 503 (default 429)
   faultRetryAfter: "OIDC_BRIDGE_SANDBOX_FAULT_RETRY_AFTER", // seconds (default 1)
   faultServices: "OIDC_BRIDGE_SANDBOX_FAULT_SERVICES", // comma list of listener names (default all)
+  faultSeed: "OIDC_BRIDGE_SANDBOX_FAULT_SEED", // integer: the same faults on every run
   dieAfterWrites: "OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES", // exit the process after N writes
   journalBodies: "OIDC_BRIDGE_SANDBOX_JOURNAL_BODIES", // 1: also headers and bodies, redacted
   deny: "OIDC_BRIDGE_SANDBOX_DENY", // comma list of "iam:CreateRole", "iam:*", "*": AccessDenied

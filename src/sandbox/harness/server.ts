@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ensurePrivateDir } from "../../util/atomic-file.js";
 import { loadOrCreateCa } from "./ca.js";
 import { dispatch } from "./dispatch.js";
-import { createFaultInjector, createWriteCounter, type RandomSource } from "./faults.js";
+import { createFaultInjector, createWriteCounter, seededRandom, type RandomSource } from "./faults.js";
 import { openJournal } from "./journal.js";
 import { closeServer, listenLocal, loadPorts, savePorts, type PortMap } from "./ports.js";
 import { readSandboxSettings, type SandboxSettings } from "./settings.js";
@@ -100,7 +100,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     await flushAll();
     exit(CRASH_EXIT_CODE);
   });
-  const faults = createFaultInjector(settings, opts.random);
+  const faults = createFaultInjector(settings, opts.random ?? (settings.faultSeed === null ? undefined : seededRandom(settings.faultSeed)));
 
   const contexts = new Map<string, ServiceContext>();
   for (const service of services) {

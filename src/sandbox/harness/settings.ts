@@ -13,6 +13,8 @@ export interface SandboxSettings {
   /** Exit after this many writes; null means never. */
   readonly dieAfterWrites: number | null;
   readonly journalBodies: boolean;
+  /** Seed for the fault dice, so a run with faults can be repeated exactly; null: Math.random. */
+  readonly faultSeed: number | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,6 +30,7 @@ export function readSandboxSettings(env: Env): SandboxSettings {
   }
   const services = text(env, SANDBOX_ENV.faultServices);
   const die = text(env, SANDBOX_ENV.dieAfterWrites);
+  const seed = text(env, SANDBOX_ENV.faultSeed);
   return {
     profile,
     latencyScale: number(env, SANDBOX_ENV.latencyScale, 1, 0, 1000),
@@ -40,6 +43,7 @@ export function readSandboxSettings(env: Env): SandboxSettings {
       : null,
     dieAfterWrites: die === undefined ? null : integer(SANDBOX_ENV.dieAfterWrites, die, 1),
     journalBodies: text(env, SANDBOX_ENV.journalBodies) === "1",
+    faultSeed: seed === undefined ? null : integer(SANDBOX_ENV.faultSeed, seed, 0),
   };
 }
 
