@@ -45,6 +45,7 @@ export async function openSandbox(stateDir: string, env: Readonly<Record<string,
     if (options.foreground) await publishRunning(dir, { pid: process.pid, endpoints, caPem, journalPath });
   }
   trustCa(caPem);
+  bypassProxy();
   const [aws, azure] = await Promise.all([readAwsSandboxCredentials(dir), readAzureSandboxSecret(dir)]);
   return {
     endpoints,
@@ -75,4 +76,14 @@ function trustCa(caPem: string): void {
   }
   setDefaultCACertificates([...getCACertificates("default"), caPem]);
   trusted.add(caPem);
+}
+
+/**
+ * With HTTPS_PROXY set, the Azure SDK sends even 127.0.0.1 to the proxy and silently drops our CA
+ * settings; the sandbox is always local, so loopback bypasses any proxy.
+ */
+function bypassProxy(): void {
+  const current = process.env.NO_PROXY ?? process.env.no_proxy ?? "";
+  if (current.split(",").some((h) => h.trim() === "127.0.0.1")) return;
+  process.env.NO_PROXY = [current, "127.0.0.1", "localhost"].filter((h) => h).join(",");
 }

@@ -22,7 +22,11 @@ afterEach(async () => {
 });
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -83,5 +87,14 @@ describe("sandbox commands", () => {
     const fresh = cli("--sandbox", "--json", "trust");
     expect(fresh.status).toBe(0);
     expect(fresh.stdout).toContain('"kind":"create"');
+  });
+
+  test("a proxy in the environment does not capture the sandbox's loopback traffic", () => {
+    // Nothing listens on port 9: a request sent to the proxy would fail.
+    const proxy = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9", NO_PROXY: "" };
+    const trust = cliWith(proxy, "--sandbox", "trust");
+    expect(trust.status, trust.stderr).toBe(0);
+    const identity = cliWith(proxy, "--sandbox", "identity");
+    expect(identity.status, identity.stderr).toBe(0);
   });
 });
