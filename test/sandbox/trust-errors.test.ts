@@ -11,6 +11,8 @@ import { openSandbox, type SandboxHandle } from "../../src/sandbox/open-sandbox.
 import { createIamPort, createStsPort } from "../../src/cloud/aws/adapters.js";
 import { awsClientSettings } from "../../src/cloud/aws/settings.js";
 import { runCli } from "../helpers/run-cli.js";
+import { createSignInPort } from "../../src/cloud/azure/adapters.js";
+import { azureSettings } from "../../src/cloud/azure/settings.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const TENANT = "11111111-2222-4333-8444-555555555555";
@@ -79,5 +81,21 @@ describe("trust error paths", () => {
     const run = await runCli(["trust", "--tenant", "contoso.onmicrosoft.com"], { cwd: dir.path });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("--tenant must be a tenant GUID");
+  });
+
+  test("a sign-in host that refuses connections is named, with the network cause, not MSAL's bare code", async () => {
+    const spare = createServer();
+    await new Promise<void>((resolve) => spare.listen(0, "127.0.0.1", resolve));
+    const closed = `https://127.0.0.1:${(spare.address() as AddressInfo).port}`;
+    await new Promise((resolve) => spare.close(resolve));
+    const signIn = createSignInPort(
+      azureSettings({
+        endpoints: { resourceManager: closed, authorityHost: closed, armAudience: "https://management.azure.com", stsHost: closed },
+        servicePrincipal: { tenantId: TENANT, clientId: TENANT, clientSecret: "not-a-real-secret" },
+      }),
+    );
+    const error = await bridgeFailure(signIn.tenantId());
+    expect(error.message).toBe(`cannot sign in to Azure to find the tenant: the sign-in host cannot be reached: ${closed}/common/v2.0/.well-known/openid-configuration: ECONNREFUSED connect ECONNREFUSED ${closed.replace("https://", "")}`);
+    expect(error.hint).toContain("sign in");
   });
 });

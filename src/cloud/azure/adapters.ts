@@ -14,7 +14,8 @@ export function createSignInPort(settings: AzureSettings): AzureSignInPort {
         if (!result) throw new Error("the credential returned no token");
         token = result.token;
       } catch (err) {
-        throw new BridgeError(`cannot sign in to Azure to find the tenant: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, {
+        const reason = await diagnoseSignIn(settings.endpoints.authorityHost, err);
+        throw new BridgeError(`cannot sign in to Azure to find the tenant: ${reason}`, {
           code: "AZURE_SIGN_IN_FAILED",
           fault: "user",
           exitCode: 1,
@@ -81,6 +82,23 @@ export async function createResourcesPort(settings: AzureSettings): Promise<Azur
       await findable(`ARM delete managed identity ${name}`, () => msi.userAssignedIdentities.delete(resourceGroup, name));
     },
   };
+}
+
+/**
+ * MSAL reports any network or TLS failure at the authority as a bare "endpoints_resolution_error".
+ * Fetching the authority's metadata ourselves recovers the real cause (refused, certificate, proxy).
+ */
+async function diagnoseSignIn(authorityHost: string, err: unknown): Promise<string> {
+  const first = err instanceof Error ? (err.message.split("\n")[0] ?? err.message) : String(err);
+  if (!first.includes("endpoints_resolution_error")) return first;
+  const url = `${authorityHost}/common/v2.0/.well-known/openid-configuration`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return `${first} (${url} answers HTTP ${response.status})`;
+  } catch (probe) {
+    const cause = (probe as { cause?: { code?: string; message?: string } }).cause;
+    return `the sign-in host cannot be reached: ${url}: ${cause?.code ?? ""}${cause?.message ? ` ${cause.message}` : ""}`.trim();
+  }
 }
 
 async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
