@@ -122,10 +122,11 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     expect(err.code).toBe("InvalidResourceGroup");
   });
 
-  it("refuses to move an existing resource group to another region", async () => {
-    const err = await restErrorOf(resources.resourceGroups.createOrUpdate("rg-one", { location: "westus" }));
+  it("refuses to move an existing resource group to another region, quoting the location as sent", async () => {
+    const err = await restErrorOf(resources.resourceGroups.createOrUpdate("rg-one", { location: "West US" }));
     expect(err.statusCode).toBe(409);
     expect(err.code).toBe("InvalidResourceGroupLocation");
+    expect(err.message).toBe("Invalid resource group location 'West US'. The Resource group already exists in location 'eastus'.");
   });
 
   it("creates an identity with principalId, clientId and tenantId, and keeps them on a second PUT", async () => {
@@ -147,6 +148,14 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     expect(second.tags).toEqual({ b: "2" });
     const got = await msi.userAssignedIdentities.get("rg-ids", "id-bridge");
     expect(got.principalId).toBe(first.principalId);
+  });
+
+  it("refuses to recreate an identity in another region with 409 InvalidResourceLocation", async () => {
+    await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-placed", { location: "eastus" });
+    const err = await restErrorOf(msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-placed", { location: "westus" }));
+    expect(err.statusCode).toBe(409);
+    expect(err.code).toBe("InvalidResourceLocation");
+    expect(err.message).toContain("The resource 'id-placed' already exists in location 'eastus' in resource group 'rg-ids'.");
   });
 
   it("rejects an identity name that breaks the naming rules with InvalidResourceName", async () => {
@@ -286,6 +295,17 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
       expect(type.body.error.code).toBe("InvalidResourceType");
     });
 
+    it("puts the DELETE's own api-version in the resource group deletion's poll URL", async () => {
+      const created = await armFetch(rgUrl("rg-old-client", "?api-version=2021-04-01"), { method: "PUT", token, body: JSON.stringify({ location: "eastus" }) });
+      expect(created.status).toBe(201);
+      const accepted = await armFetch(rgUrl("rg-old-client", "?api-version=2021-04-01"), { method: "DELETE", token });
+      expect(accepted.status).toBe(202);
+      expect(accepted.headers.get("location")).toMatch(/\/operationresults\/[A-Za-z0-9_-]+\?api-version=2021-04-01$/);
+      expect(accepted.headers.get("x-ms-ratelimit-remaining-subscription-deletes")).not.toBeNull();
+      const done = await armFetch(accepted.headers.get("location")!, { token });
+      expect(done.status).toBe(200);
+    });
+
     it("shapes injected faults as ARM and Entra do", () => {
       const arm = cloud.azure.faultResponse("arm", 429, 7);
       expect(arm.status).toBe(429);
@@ -296,6 +316,30 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
       expect(entra.status).toBe(503);
       expect((entra.body as { error: string }).error).toBe("temporarily_unavailable");
     });
+  });
+});
+
+describe("Azure sandbox: ARM throttling", () => {
+  it("answers reads past the subscription's bucket with 429 naming the caller as actor, and Retry-After", async () => {
+    // A stopped clock: the bucket cannot refill while the requests are in flight.
+    const frozen = Date.now();
+    const cloud = await startCloud({}, () => frozen);
+    const { token } = await cloud.credential.getToken(ARM_SCOPE);
+    const oid = decodeJwt(token).oid as string;
+    const url = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups/rg-none?api-version=2025-04-01`;
+    // The read bucket holds 250.
+    const answers = await Promise.all(Array.from({ length: 260 }, () => armFetch(url, { token })));
+    const throttled = answers.filter((a) => a.status === 429);
+    expect(throttled.length).toBe(10);
+    const [first] = throttled;
+    expect(first!.body.error.code).toBe("SubscriptionRequestsThrottled");
+    expect(first!.body.error.message).toMatch(
+      new RegExp(
+        `^Number of 'read' requests for subscription '${SANDBOX_SUBSCRIPTION_ID}' actor '${oid}' exceeded\\. Please try again ` +
+          "after '\\d+' seconds after additional tokens are available\\. Refer to https://aka\\.ms/arm-throttling for additional information\\.$",
+      ),
+    );
+    expect(Number(first!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -313,11 +357,20 @@ describe("Azure sandbox: ARM over time (realistic profile, shifted clock)", () =
   it("runs a resource group deletion as an LRO: 202 with Location while running, then 200 with an empty body", async () => {
     const rg = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups/rg-slow?api-version=2025-04-01`;
     expect((await armFetch(rg, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status).toBe(201);
+    const identity = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-slow/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-slow?api-version=2024-11-30`;
+    expect((await armFetch(identity, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status).toBe(201);
 
     const accepted = await armFetch(rg, { method: "DELETE", token });
     expect(accepted.status).toBe(202);
     const location = accepted.headers.get("location")!;
-    expect(location).toMatch(new RegExp(`^${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/operationresults/[A-Za-z0-9_-]+\\?api-version=2018-08-01$`));
+    // ARM echoes the DELETE's api-version in the poll URL (not the spec example's 2018-08-01), and
+    // the job id names the group and its region.
+    expect(location).toMatch(new RegExp(`^${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/operationresults/[A-Za-z0-9_-]+\\?api-version=2025-04-01$`));
+    const job = new URL(location).pathname.split("/").at(-1)!;
+    expect(JSON.parse(Buffer.from(job, "base64url").toString("utf8"))).toEqual({
+      jobId: "RESOURCEGROUPDELETIONJOB-RG-SLOW-WESTEUROPE",
+      jobLocation: "westeurope",
+    });
     expect(Number(accepted.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
 
     const running = await armFetch(location, { token });
@@ -327,11 +380,16 @@ describe("Azure sandbox: ARM over time (realistic profile, shifted clock)", () =
     const putWhileDeleting = await armFetch(rg, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) });
     expect(putWhileDeleting.status).toBe(409);
     expect(putWhileDeleting.body.error.code).toBe("ResourceGroupBeingDeleted");
+    // The front door refuses every write into the group, an identity's PATCH included.
+    const patchWhileDeleting = await armFetch(identity, { method: "PATCH", token, body: JSON.stringify({ tags: { a: "b" } }) });
+    expect(patchWhileDeleting.status).toBe(409);
+    expect(patchWhileDeleting.body.error.code).toBe("ResourceGroupBeingDeleted");
 
     offset += 5_000;
     const done = await armFetch(location, { token });
     expect(done.status).toBe(200);
     expect(done.body).toBeUndefined();
+    expect(done.headers.get("location")).toBeNull();
     expect((await armFetch(rg, { token })).status).toBe(404);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { ClientSecretCredential } from "@azure/identity";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAzureService, readAzureSandboxSecret, type AzureSandboxService } from "../../src/sandbox/azure/index.js";
 import { SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
@@ -63,13 +63,21 @@ describe("Azure sandbox: Entra discovery", () => {
     expect(body).toHaveProperty("microsoft_multi_refresh_token", true);
   });
 
-  it("publishes a v2 document with the v2 issuer and a v2.0 key URL", async () => {
-    const { status, body } = await getJson(`${entra}/${SANDBOX_TENANT_ID}/v2.0/.well-known/openid-configuration`);
-    expect(status).toBe(200);
+  it("publishes a v2 document with the v2 issuer and a v2.0 key URL on the authority host itself", async () => {
+    const res = await fetch(`${entra}/${SANDBOX_TENANT_ID}/v2.0/.well-known/openid-configuration`);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.status).toBe(200);
     expect(body.issuer).toBe(`${entra}/${SANDBOX_TENANT_ID}/v2.0`);
-    expect(body.jwks_uri).toBe(`${keysHost}/${SANDBOX_TENANT_ID}/discovery/v2.0/keys`);
+    // Real v2 documents name https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys: same
+    // host as the document, unlike v1's login.windows.net.
+    expect(body.jwks_uri).toBe(`${entra}/${SANDBOX_TENANT_ID}/discovery/v2.0/keys`);
     expect(body.token_endpoint).toBe(`${entra}/${SANDBOX_TENANT_ID}/oauth2/v2.0/token`);
     expect(body.authorization_endpoint).toBe(`${entra}/${SANDBOX_TENANT_ID}/oauth2/v2.0/authorize`);
+    expect(res.headers.get("cache-control")).toBe("max-age=86400, private");
+    expect(res.headers.get("access-control-allow-methods")).toBe("GET, OPTIONS");
+    const keys = await getJson(String(body.jwks_uri));
+    expect(keys.status).toBe(200);
+    expect((keys.body.keys as unknown[]).length).toBeGreaterThan(0);
   });
 
   it("serves the common document with the {tenantid} issuer template, as Entra does", async () => {
@@ -87,6 +95,18 @@ describe("Azure sandbox: Entra discovery", () => {
     expect(String(body.error_description)).toMatch(new RegExp(`^AADSTS90002: Tenant '${other}' not found\\.`));
     expect(body).toHaveProperty("trace_id");
     expect(body).toHaveProperty("correlation_id");
+  });
+
+  it("answers the token endpoint of an unknown tenant with AADSTS90002 as invalid_request, as Entra's token endpoint does", async () => {
+    const other = "11111111-2222-3333-4444-555555555555";
+    const { status, body } = await postForm(`${entra}/${other}/oauth2/v2.0/token`, {
+      grant_type: "client_credentials",
+      client_id: SANDBOX_CLIENT_ID,
+      client_secret: secret,
+      scope: "https://management.azure.com/.default",
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: "invalid_request", error_codes: [90002] });
   });
 
   it("publishes keys with kid, x5t, n, e and x5c, where x5t is the SHA-1 of the certificate", async () => {
@@ -129,19 +149,38 @@ describe("Azure sandbox: Entra token endpoint", () => {
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
+  it("issues app tokens with the claim set of real v1 tokens (mi-access-token.decoded.real.json minus the MI-only claims)", async () => {
+    const token = await credential().getToken("https://management.azure.com/.default");
+    const payload = decodeJwt(token.token);
+    expect(Object.keys(payload).sort()).toEqual(
+      ["aio", "appid", "appidacr", "aud", "exp", "iat", "idp", "idtyp", "iss", "nbf", "oid", "rh", "sub", "tid", "uti", "ver", "xms_tcdt"],
+    );
+    // A client secret is appidacr "1"; the tenant's creation time is a number, as in current tokens.
+    expect(payload.appidacr).toBe("1");
+    expect(typeof payload.xms_tcdt).toBe("number");
+    expect(payload.idp).toBe(payload.iss);
+  });
+
   it("keeps the resource exactly as asked, trailing slash included", async () => {
     const token = await credential().getToken("https://management.core.windows.net//.default");
     const claims = JSON.parse(Buffer.from(token.token.split(".")[1]!, "base64url").toString("utf8")) as { aud: string };
     expect(claims.aud).toBe("https://management.core.windows.net/");
   });
 
-  it("answers the v1 endpoint with string numbers and the resource", async () => {
-    const { status, body } = await postForm(`${entra}/${SANDBOX_TENANT_ID}/oauth2/token`, {
-      grant_type: "client_credentials",
-      client_id: SANDBOX_CLIENT_ID,
-      client_secret: secret,
-      resource: "https://management.azure.com/",
+  it("answers the v1 endpoint with string numbers and the resource, and Entra's no-cache headers", async () => {
+    const res = await fetch(`${entra}/${SANDBOX_TENANT_ID}/oauth2/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: SANDBOX_CLIENT_ID,
+        client_secret: secret,
+        resource: "https://management.azure.com/",
+      }),
     });
+    const { status } = res;
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(res.headers.get("cache-control")).toBe("no-store, no-cache");
+    expect(res.headers.get("expires")).toBe("-1");
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: "Bearer", resource: "https://management.azure.com/" });
     expect(typeof body.expires_in).toBe("string");
@@ -169,6 +208,19 @@ describe("Azure sandbox: Entra token endpoint", () => {
     });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: "unauthorized_client", error_codes: [700016] });
+  });
+
+  it("refuses a token for a resource the tenant does not have with 400 invalid_resource AADSTS500011", async () => {
+    await expect(credential().getToken("api://no-such-app/.default")).rejects.toThrow(/AADSTS500011/);
+    const { status, body } = await postForm(`${entra}/${SANDBOX_TENANT_ID}/oauth2/token`, {
+      grant_type: "client_credentials",
+      client_id: SANDBOX_CLIENT_ID,
+      client_secret: secret,
+      resource: "https://unknown.example.com/",
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: "invalid_resource", error_codes: [500011] });
+    expect(String(body.error_description)).toMatch(/^AADSTS500011: The resource principal named https:\/\/unknown\.example\.com\/ was not found in the tenant named /);
   });
 
   it("rejects a client-credentials scope without /.default with invalid_scope", async () => {

@@ -103,12 +103,14 @@ export const armErrors = {
       operation,
     ),
 
-  throttled: (operation: string, sub: string, kind: string, retryAfterSeconds: number) =>
+  /** `actor` is the caller's object id: ARM's buckets are per subscription and principal. */
+  throttled: (operation: string, sub: string, kind: string, retryAfterSeconds: number, actor: string = randomUUID()) =>
     armError(
       429,
       "SubscriptionRequestsThrottled",
-      `Number of '${kind}' requests for subscription '${sub}' actor '${randomUUID()}' exceeded. Please try again ` +
-        `after '${retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
+      `Number of '${kind}' requests for subscription '${sub}' actor '${actor}' exceeded. Please try again ` +
+        `after '${retryAfterSeconds}' seconds after additional tokens are available. Refer to ` +
+        "https://aka.ms/arm-throttling for additional information.",
       operation,
       { headers: { "Retry-After": String(retryAfterSeconds) } },
     ),

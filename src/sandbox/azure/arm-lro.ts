@@ -1,13 +1,16 @@
 import type { SandboxResponse } from "../harness/types.js";
 import { armErrors } from "./arm-errors.js";
 import { armUrl } from "./entra-urls.js";
-import type { ArmEnv, ArmModule, ArmRoute } from "./arm-types.js";
+import type { ArmEnv, ArmModule, ArmRequest, ArmRoute } from "./arm-types.js";
 import type { AzureState, OperationState } from "./state.js";
 
 /**
  * Long-running operations polled through a `Location` URL
- * (`/subscriptions/<sub>/operationresults/<id>`): 202 with Location and Retry-After while running,
- * then 200 with an empty body (never 204: the SDK's resource-group delete poller rejects it).
+ * (`/subscriptions/<sub>/operationresults/<id>?api-version=<the request's>`): 202 with Location and
+ * Retry-After while running, then 200 with an empty body and no Location (never 204: the SDK's
+ * resource-group delete poller rejects it). Real ARM echoes the api-version the DELETE was sent
+ * with (recordings at 2016-09-01, 2017-05-10 and 2021-04-01 all do); the spec example's fixed
+ * 2018-08-01 is not what the service sends.
  *
  * Operations finish by the clock, not by a timer: each one records when it is expected done, and
  * every ARM request first settles the operations that are due. So a stopped sandbox leaves no
@@ -15,7 +18,6 @@ import type { AzureState, OperationState } from "./state.js";
  * operations along with it.
  */
 
-const POLL_API_VERSION = "2018-08-01";
 // Real ARM asks resource-group delete pollers to come back after 15 s.
 const MAX_RETRY_AFTER_S = 15;
 // Finished operations stay pollable this long, as ARM's do.
@@ -59,19 +61,24 @@ export function settleOperations(state: AzureState, modules: readonly ArmModule[
   return changed;
 }
 
-export function operationLocation(env: ArmEnv, op: OperationState): string {
-  return `${armUrl(env.ctx)}/subscriptions/${op.subscriptionId}/operationresults/${op.id}?api-version=${POLL_API_VERSION}`;
+export function operationLocation(env: ArmEnv, op: OperationState, apiVersion: string): string {
+  return `${armUrl(env.ctx)}/subscriptions/${op.subscriptionId}/operationresults/${op.id}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
-/** Location + Retry-After for a 202 (initial answer or poll). */
-export function acceptedResponse(env: ArmEnv, op: OperationState, operation: string, write: boolean): SandboxResponse {
+/** Location + Retry-After for a 202 (initial answer or poll), at the api-version of the request. */
+export function acceptedResponse(
+  env: ArmEnv,
+  op: OperationState,
+  req: Pick<ArmRequest, "operation" | "apiVersion">,
+  write: boolean,
+): SandboxResponse {
   const remainingS = Math.ceil((Date.parse(op.expectedDoneAt) - env.ctx.now()) / 1000);
   return {
     status: 202,
-    operation,
+    operation: req.operation,
     write,
     headers: {
-      Location: operationLocation(env, op),
+      Location: operationLocation(env, op, req.apiVersion),
       "Retry-After": String(Math.min(MAX_RETRY_AFTER_S, Math.max(1, remainingS))),
     },
   };
@@ -89,7 +96,7 @@ export const operationResultsRoute: ArmRoute = {
         if (!op || op.subscriptionId.toLowerCase() !== (req.params.subscriptionId ?? "").toLowerCase()) {
           return armErrors.notFound(req.operation);
         }
-        if (op.status === "Running") return acceptedResponse(env, op, req.operation, false);
+        if (op.status === "Running") return acceptedResponse(env, op, req, false);
         return { status: 200, operation: req.operation };
       },
     },

@@ -58,7 +58,8 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     }
     const budget = throttle.take(sub ?? "tenant", kind, ctx.now());
     if (!budget.allowed) {
-      return { res: armErrors.throttled(operation, sub ?? "", kind === "reads" ? "read" : kind === "writes" ? "write" : "delete", budget.retryAfterSeconds), budget, kind };
+      const label = kind === "reads" ? "read" : kind === "writes" ? "write" : "delete";
+      return { res: armErrors.throttled(operation, sub ?? "", label, budget.retryAfterSeconds, caller.oid), budget, kind };
     }
 
     if (settleOperations(state, modules, ctx.now())) await ctx.save();
@@ -77,6 +78,10 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     }
     if (route.inResourceGroup && !rg) {
       return { res: armErrors.resourceGroupNotFound(operation, params.resourceGroupName ?? ""), budget, kind };
+    }
+    // Also the front door's: no writes into a group that is being deleted, whatever the type.
+    if (rg?.provisioningState === "Deleting" && (method === "PUT" || method === "PATCH" || method === "POST")) {
+      return { res: armErrors.resourceGroupBeingDeleted(operation, rg.name), budget, kind };
     }
     const env: ArmEnv = { ctx, state, expectedMs };
     const res = await op.handler({ raw: req, method, apiVersion, params, caller, operation }, env);

@@ -1,4 +1,5 @@
 import type { ServiceContext, SandboxResponse } from "../harness/types.js";
+import { entraHeaders } from "./entra-errors.js";
 import { entraKeysUrl, entraUrl } from "./entra-urls.js";
 import { publicJwk, publishedSigningKeys } from "./signing-keys.js";
 import type { AzureState } from "./state.js";
@@ -15,13 +16,17 @@ export function isMultiTenantAlias(tenant: string): boolean {
   return MULTI_TENANT.has(tenant.toLowerCase());
 }
 
-const CACHEABLE = {
-  "Content-Type": "application/json; charset=utf-8",
-  "Cache-Control": "max-age=86400, private",
-  "Access-Control-Allow-Origin": "*",
-  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-  "X-Content-Type-Options": "nosniff",
-};
+/** Entra's headers on discovery documents and key sets (recorded answers of login.microsoftonline.com). */
+function cacheable(): Record<string, string> {
+  // Cacheable for a day, so none of the no-cache headers of the token endpoint.
+  const { Pragma: _pragma, Expires: _expires, ...common } = entraHeaders();
+  return {
+    ...common,
+    "Cache-Control": "max-age=86400, private",
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+  };
+}
 
 const CLAIMS_V1 = [
   "sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host",
@@ -45,7 +50,7 @@ export function openIdConfigurationV1(ctx: ServiceContext, tenant: string): Sand
   return {
     status: 200,
     operation: "OpenIdConfigurationV1",
-    headers: CACHEABLE,
+    headers: cacheable(),
     body: {
       token_endpoint: `${base}/oauth2/token`,
       token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -79,11 +84,12 @@ export function openIdConfigurationV2(ctx: ServiceContext, tenant: string): Sand
   return {
     status: 200,
     operation: "OpenIdConfigurationV2",
-    headers: CACHEABLE,
+    headers: cacheable(),
     body: {
       token_endpoint: `${base}/oauth2/v2.0/token`,
       token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      jwks_uri: `${entraKeysUrl(ctx)}/${alias ? "common" : tenant}/discovery/v2.0/keys`,
+      // Unlike v1, on the authority host itself and tenant-specific (recorded v2 documents).
+      jwks_uri: `${base}/discovery/v2.0/keys`,
       response_modes_supported: ["query", "fragment", "form_post"],
       subject_types_supported: ["pairwise"],
       id_token_signing_alg_values_supported: ["RS256"],
@@ -116,7 +122,7 @@ export function keySet(ctx: ServiceContext, state: AzureState, tenant: string, v
   return {
     status: 200,
     operation: version === 2 ? "DiscoveryKeysV2" : "DiscoveryKeys",
-    headers: CACHEABLE,
+    headers: cacheable(),
     body: { keys },
   };
 }

@@ -43,6 +43,7 @@ export function entraHeaders(requestId: string = randomUUID()): Record<string, s
     "Content-Type": "application/json; charset=utf-8",
     "Cache-Control": "no-store, no-cache",
     Pragma: "no-cache",
+    Expires: "-1",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
     "x-ms-request-id": requestId,
@@ -55,10 +56,20 @@ function entraTimestamp(nowMs: number): string {
   return new Date(nowMs).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
 
-export function tenantNotFound(tenant: string, operation: string, entraBase: string, nowMs: number): SandboxResponse {
+/**
+ * AADSTS90002. Discovery documents call it `invalid_tenant`; the token endpoint answers the same
+ * code as `invalid_request` (real token-endpoint replies), so the caller says which.
+ */
+export function tenantNotFound(
+  tenant: string,
+  operation: string,
+  entraBase: string,
+  nowMs: number,
+  error: "invalid_tenant" | "invalid_request" = "invalid_tenant",
+): SandboxResponse {
   return entraError({
     status: 400,
-    error: "invalid_tenant",
+    error,
     aadsts: 90002,
     message:
       `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing ` +

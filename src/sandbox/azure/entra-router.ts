@@ -22,7 +22,7 @@ export async function handleEntra(req: SandboxRequest, ctx: ServiceContext, stat
 
   const known = tenant.toLowerCase() === SANDBOX_TENANT_ID;
   if (!known && !(isMultiTenantAlias(tenant) && route.kind !== "token")) {
-    return tenantNotFound(tenant, route.operation, entraUrl(ctx), ctx.now());
+    return tenantNotFound(tenant, route.operation, entraUrl(ctx), ctx.now(), route.kind === "token" ? "invalid_request" : "invalid_tenant");
   }
   // Entra answers with the canonical tenant id whatever casing was asked for.
   const canonical = known ? SANDBOX_TENANT_ID : tenant.toLowerCase();

@@ -99,8 +99,6 @@ async function createOrUpdate(req: ArmRequest, env: ArmEnv): Promise<SandboxResp
       req.operation,
     );
   }
-  const group = env.state.resourceGroups[rg.toLowerCase()];
-  if (group?.provisioningState === "Deleting") return armErrors.resourceGroupBeingDeleted(req.operation, group.name);
   const body = jsonBody(req);
   if (!body.ok) return body.response;
   const rawLocation = body.value.location;
@@ -127,8 +125,10 @@ async function createOrUpdate(req: ArmRequest, env: ArmEnv): Promise<SandboxResp
   await env.ctx.latency(req.operation);
   const existing = env.state.identities[key];
   if (existing && existing.location !== location) {
+    // ARM's front door answers this one, with 409 Conflict ("unexpected status 409 (409 Conflict)
+    // with error: InvalidResourceLocation" in real reports), not 400.
     return armError(
-      400,
+      409,
       "InvalidResourceLocation",
       `The resource '${name}' already exists in location '${existing.location}' in resource group '${rg}'. A resource ` +
         `with the same name cannot be created in location '${location}'. Please select a new resource name.`,

@@ -117,7 +117,8 @@ async function createOrUpdate(req: ArmRequest, env: ArmEnv): Promise<SandboxResp
     return armError(
       409,
       "InvalidResourceGroupLocation",
-      `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+      // ARM quotes the location as it was sent ("Invalid resource group location 'East US'").
+      `Invalid resource group location '${rawLocation}'. The Resource group already exists in location '${existing.location}'.`,
       req.operation,
     );
   }
@@ -180,7 +181,7 @@ async function remove(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   });
   rg.provisioningState = "Deleting";
   await env.ctx.save();
-  return acceptedResponse(env, op, req.operation, true);
+  return acceptedResponse(env, op, req, true);
 }
 
 async function list(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {

@@ -36,6 +36,11 @@ export interface IssuedToken {
 }
 
 const DEFAULT_LIFETIME_S = 3600;
+/**
+ * `xms_tcdt`, the tenant's creation time in epoch seconds: a number in every current Entra token
+ * (mi-access-token.decoded.real.json), fixed because the sandbox tenant never changes.
+ */
+export const SANDBOX_TENANT_CREATED_S = 1_704_067_200;
 const importedKeys = new Map<string, Promise<webcrypto.CryptoKey | Uint8Array>>();
 
 export async function issueToken(ctx: ServiceContext, state: AzureState, req: TokenRequest): Promise<IssuedToken> {
@@ -60,6 +65,7 @@ export async function issueToken(ctx: ServiceContext, state: AzureState, req: To
     tid: SANDBOX_TENANT_ID,
     uti: randomBytes(16).toString("base64url"),
     ver: "1.0",
+    xms_tcdt: SANDBOX_TENANT_CREATED_S,
     ...req.extraClaims,
   };
   const accessToken = await new SignJWT(payload)
