@@ -19,6 +19,7 @@ import {
   IAMClient,
   InvalidInputException,
   ListAttachedRolePoliciesCommand,
+  ListOpenIDConnectProviderTagsCommand,
   ListOpenIDConnectProvidersCommand,
   ListRoleTagsCommand,
   MalformedPolicyDocumentException,
@@ -26,6 +27,7 @@ import {
   OpenIdIdpCommunicationErrorException,
   RemoveClientIDFromOpenIDConnectProviderCommand,
   TagRoleCommand,
+  UntagOpenIDConnectProviderCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateOpenIDConnectProviderThumbprintCommand,
@@ -116,13 +118,66 @@ describe("IAM OpenID Connect providers", () => {
   });
 
   test.each([
-    ["http scheme", "http://example.com/"],
-    ["a port on a public host", "https://example.com:8443/"],
-    ["a query string", "https://example.com/?a=b"],
-    ["a fragment", "https://example.com/#x"],
-  ])("a URL with %s is InvalidInput", async (_what, url) => {
+    ["http scheme", "http://example.com/", "Invalid Open ID Connect Provider URL. The URL must begin with https://."],
+    ["a port on a public host", "https://example.com:8443/", "Invalid Open ID Connect Provider URL."],
+    ["a query string", "https://example.com/?a=b", "Invalid Open ID Connect Provider URL."],
+    ["a fragment", "https://example.com/#x", "Invalid Open ID Connect Provider URL."],
+    ["user info", "https://user@example.com/", "Invalid Open ID Connect Provider URL."],
+  ])("a URL with %s is InvalidInput (400) in IAM's words", async (_what, url, message) => {
     const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: url })));
     expect(err).toBeInstanceOf(InvalidInputException);
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+    expect(err.message).toBe(message);
+  });
+
+  test.each([
+    ["no scheme", "example.com"],
+    ["no host", "https://"],
+  ])("a Url with %s is not a URL at all: ValidationError", async (_what, url) => {
+    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: url })));
+    expect(err.name).toBe("ValidationError");
+    expect(err.message).toBe("Invalid Open ID Connect Provider URL");
+  });
+
+  test("six thumbprints are InvalidInput (400) 'fewer than 5 entries', on create and on update; five are accepted", async () => {
+    const six = ["1", "2", "3", "4", "5", "6"].map((d) => d.repeat(40));
+    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://six.example.com/", ThumbprintList: six })));
+    expect(err).toBeInstanceOf(InvalidInputException);
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+    expect(err.message).toBe("Thumbprint list must contain fewer than 5 entries.");
+
+    const five = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://five.example.com/", ThumbprintList: six.slice(0, 5) }));
+    const arn = five.OpenIDConnectProviderArn;
+    const update = await rejection(iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: six })));
+    expect(update).toBeInstanceOf(InvalidInputException);
+    expect(update.message).toBe("Thumbprint list must contain fewer than 5 entries.");
+    await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+  });
+
+  test("create and get return the provider's tags sorted by key, as IAM documents", async () => {
+    const out = await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: "https://sorted.example.com/",
+        ThumbprintList: [THUMB_A],
+        Tags: [{ Key: "zeta", Value: "1" }, { Key: "Alpha", Value: "2" }, { Key: "beta", Value: "3" }],
+      }),
+    );
+    const expected = [{ Key: "Alpha", Value: "2" }, { Key: "beta", Value: "3" }, { Key: "zeta", Value: "1" }];
+    expect(out.Tags).toEqual(expected);
+    const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
+    expect(got.Tags).toEqual(expected);
+
+    const badKey = await rejection(iam.send(new UntagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, TagKeys: ["k".repeat(129)] })));
+    expect(badKey.name).toBe("ValidationError");
+    expect(badKey.message).toMatch(/at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: \[Member must have length less than or equal to 128/);
+
+    const page = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, MaxItems: 2 }));
+    expect(page.Tags).toHaveLength(2);
+    expect(page.IsTruncated).toBe(true);
+    const rest = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, Marker: page.Marker }));
+    expect(rest.Tags).toHaveLength(1);
+    expect(rest.IsTruncated).toBe(false);
+    await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
   });
 
   test("a loopback URL with a port is accepted (the sandbox's own issuers); list and delete", async () => {
@@ -162,6 +217,18 @@ describe("IAM OpenID Connect providers", () => {
     await iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ThumbprintList: [THUMB_B] }));
     const out = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
     expect(out.ThumbprintList).toEqual([THUMB_B.toLowerCase()]);
+  });
+
+  test("every invalid member is reported in one ValidationError, as AWS's model validation does", async () => {
+    const err = await rejection(iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:short", ClientID: "c".repeat(256) })));
+    expect(err.name).toBe("ValidationError");
+    expect(err.message).toMatch(/^2 validation errors detected: /);
+    expect(err.message).toContain("'openIDConnectProviderArn'");
+    expect(err.message).toContain("'clientID'");
+
+    const attach = await rejection(iam.send(new AttachRolePolicyCommand({ RoleName: "bad name!", PolicyArn: "arn:short" })));
+    expect(attach.name).toBe("ValidationError");
+    expect(attach.message).toMatch(/^2 validation errors detected: .*'roleName'.*'policyArn'/);
   });
 
   test("a malformed provider ARN is InvalidInput, a well-formed unknown one NoSuchEntity", async () => {
@@ -272,6 +339,53 @@ describe("IAM roles", () => {
 
     const unknown = await rejection(iam.send(new AttachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })));
     expect(unknown).toBeInstanceOf(NoSuchEntityException);
+  });
+
+  test("list calls page with MaxItems and Marker; MaxItems outside 1-1000 and a bad PathPrefix fail validation", async () => {
+    await iam.send(new TagRoleCommand({ RoleName: "bridge-role", Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
+    const first = await iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role", MaxItems: 2 }));
+    expect(first.Tags).toHaveLength(2);
+    expect(first.IsTruncated).toBe(true);
+    expect(first.Marker).toBeTruthy();
+    const second = await iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role", Marker: first.Marker }));
+    expect(second.IsTruncated).toBe(false);
+    expect([...(first.Tags ?? []), ...(second.Tags ?? [])].map((t) => t.Key)).toEqual(["managed-by", "a", "b"]);
+    await iam.send(new UntagRoleCommand({ RoleName: "bridge-role", TagKeys: ["a", "b"] }));
+
+    const zero = await rejection(iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role", MaxItems: 0 })));
+    expect(zero.name).toBe("ValidationError");
+    expect(zero.message).toMatch(/'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1/);
+
+    const s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    const ssmRead = "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess";
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: ssmRead }));
+    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", MaxItems: 1 }));
+    expect(page.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([s3]);
+    expect(page.IsTruncated).toBe(true);
+    const next = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", MaxItems: 1, Marker: page.Marker }));
+    expect(next.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([ssmRead]);
+    expect(next.IsTruncated).toBe(false);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: ssmRead }));
+
+    const badPrefix = await rejection(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", PathPrefix: "no-slash" })));
+    expect(badPrefix.name).toBe("ValidationError");
+    expect(badPrefix.message).toMatch(/'pathPrefix'/);
+  });
+
+  test("a permissions boundary given on create is kept and shown; an unknown boundary policy is NoSuchEntity", async () => {
+    const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    await iam.send(new CreateRoleCommand({ RoleName: "bounded", AssumeRolePolicyDocument: document, PermissionsBoundary: boundary }));
+    const got = await iam.send(new GetRoleCommand({ RoleName: "bounded" }));
+    expect(got.Role?.PermissionsBoundary).toEqual({ PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: boundary });
+    const policy = await iam.send(new GetPolicyCommand({ PolicyArn: boundary }));
+    expect(policy.Policy?.PermissionsBoundaryUsageCount).toBe(1);
+    await iam.send(new DeleteRoleCommand({ RoleName: "bounded" }));
+
+    const missing = "arn:aws:iam::123456789012:policy/no-such-boundary";
+    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "unbounded", AssumeRolePolicyDocument: document, PermissionsBoundary: missing })));
+    expect(err).toBeInstanceOf(NoSuchEntityException);
+    expect(err.message).toBe(`Scope ARN: ${missing} does not exist or is not attachable.`);
+    expect(await rejection(iam.send(new GetRoleCommand({ RoleName: "unbounded" })))).toBeInstanceOf(NoSuchEntityException);
   });
 
   test("DeleteRole with an attached policy is DeleteConflict (409); after detaching it succeeds", async () => {

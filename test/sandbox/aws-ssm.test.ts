@@ -10,6 +10,7 @@ import {
   ParameterAlreadyExists,
   ParameterNotFound,
   PutParameterCommand,
+  RemoveTagsFromResourceCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
@@ -72,6 +73,14 @@ describe("SSM Parameter Store", () => {
     expect(first.Parameter?.Value).toBe("arn:aws:iam::123456789012:role/x");
   });
 
+  test("an unknown version is ParameterVersionNotFound; an unknown label finds nothing (ParameterNotFound)", async () => {
+    const version = await rejection(ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn:9" })));
+    expect(version.name).toBe("ParameterVersionNotFound");
+    expect(version.message).toBe("Systems Manager could not find version 9 of /oidc-bridge/role-arn. Verify the version and try again.");
+    const label = await rejection(ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn:prod" })));
+    expect(label).toBeInstanceOf(ParameterNotFound);
+  });
+
   test("a missing parameter is ParameterNotFound (400)", async () => {
     const err = await rejection(ssm.send(new GetParameterCommand({ Name: "/does/not/exist" })));
     expect(err).toBeInstanceOf(ParameterNotFound);
@@ -92,9 +101,44 @@ describe("SSM Parameter Store", () => {
     expect(err.message).toMatch(/parameter type is required/);
   });
 
-  test.each(["aws-reserved", "/ssm/x", "no/leading/slash", "/bad name"])("the name %s is rejected", async (name) => {
+  const BAD_NAME =
+    'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by ' +
+    "slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_";
+
+  test.each(["/ssm/x", "no/leading/slash", "/bad name", "/double//slash"])("the name %s is a ValidationException in SSM's words", async (name) => {
     const err = await rejection(ssm.send(new PutParameterCommand({ Name: name, Value: "v", Type: "String" })));
     expect(err.name).toBe("ValidationException");
+    expect(err.message).toBe(BAD_NAME);
+  });
+
+  test.each([
+    ["aws-reserved", "aws-reserved"],
+    ["/aws/test", "aws/test"],
+    ["/AWSsec/lab/x", "AWSsec/lab/x"],
+  ])("writing or deleting the reserved name %s is AccessDeniedException (400)", async (name, shown) => {
+    const put = await rejection(ssm.send(new PutParameterCommand({ Name: name, Value: "v", Type: "String" })));
+    expect(put.name).toBe("AccessDeniedException");
+    expect(put.$metadata?.httpStatusCode).toBe(400);
+    expect(put.message).toBe(`No access to reserved parameter name: ${shown}.`);
+    const del = await rejection(ssm.send(new DeleteParameterCommand({ Name: name })));
+    expect(del.name).toBe("AccessDeniedException");
+  });
+
+  test("GetParameter checks the name's form before looking it up: a malformed name is not ParameterNotFound", async () => {
+    const err = await rejection(ssm.send(new GetParameterCommand({ Name: "test/some-config" })));
+    expect(err.name).toBe("ValidationException");
+    expect(err.message).toBe(BAD_NAME);
+    // AWS's public parameters live under /aws: reading there is allowed (and finds nothing here).
+    expect(await rejection(ssm.send(new GetParameterCommand({ Name: "/aws/service/none" })))).toBeInstanceOf(ParameterNotFound);
+  });
+
+  test("an empty Value and a KeyId outside its pattern fail validation", async () => {
+    const empty = await rejection(ssm.send(new PutParameterCommand({ Name: "/empty", Value: "", Type: "String" })));
+    expect(empty.name).toBe("ValidationException");
+    expect(empty.message).toBe("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    const key = await rejection(ssm.send(new PutParameterCommand({ Name: "/keyed", Value: "v", Type: "SecureString", KeyId: "not a key!" })));
+    expect(key.name).toBe("ValidationException");
+    expect(key.message).toMatch(/'keyId' failed to satisfy constraint: Member must satisfy regular expression pattern/);
   });
 
   test("SecureString reads back encrypted unless WithDecryption is set", async () => {
@@ -117,6 +161,13 @@ describe("SSM Parameter Store", () => {
     expect(err.name).toBe("ValidationException");
     const missing = await rejection(ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/nothing" })));
     expect(missing.name).toBe("InvalidResourceId");
+  });
+
+  test("tagging calls report every invalid member at once", async () => {
+    const input = { ResourceType: undefined, ResourceId: "/tagged" } as unknown as ConstructorParameters<typeof RemoveTagsFromResourceCommand>[0];
+    const err = await rejection(ssm.send(new RemoveTagsFromResourceCommand(input)));
+    expect(err.name).toBe("ValidationException");
+    expect(err.message).toMatch(/^2 validation errors detected: .*'tagKeys'.*'resourceType'/);
   });
 
   test("delete removes the parameter; deleting again is ParameterNotFound", async () => {

@@ -11,6 +11,7 @@ import {
   ExpiredTokenException,
   GetCallerIdentityCommand,
   InvalidIdentityTokenException,
+  MalformedPolicyDocumentException,
   STSClient,
 } from "@aws-sdk/client-sts";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
@@ -19,7 +20,7 @@ import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/a
 import { rejection } from "../helpers/rejection.js";
 
 /** A minimal HTTPS OIDC issuer on the sandbox CA: discovery document and key set. */
-function issuerService(jwk: JWK): SandboxService {
+function issuerService(keys: JWK[]): SandboxService {
   return {
     name: "test-issuer",
     listeners: [{ name: "issuer", tls: true }],
@@ -29,7 +30,7 @@ function issuerService(jwk: JWK): SandboxService {
       if (req.path === "/tenant/.well-known/openid-configuration") {
         return { status: 200, operation: "Discovery", body: { issuer: `${base}/tenant/`, jwks_uri: `${base}/keys` } };
       }
-      if (req.path === "/keys") return { status: 200, operation: "Keys", body: { keys: [jwk] } };
+      if (req.path === "/keys") return { status: 200, operation: "Keys", body: { keys } };
       return { status: 404, operation: "NotFound", body: "" };
     },
   };
@@ -40,6 +41,7 @@ let sandbox: RunningSandbox;
 let sts: STSClient;
 let iam: IAMClient;
 let privateKey: CryptoKey;
+let ecPrivateKey: CryptoKey;
 let issuer: string;
 let providerHostPath: string;
 const AUDIENCE = "api://oidc-bridge";
@@ -50,8 +52,11 @@ beforeAll(async () => {
   const pair = await generateKeyPair("RS256", { extractable: true });
   privateKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+  const ec = await generateKeyPair("ES256", { extractable: true });
+  ecPrivateKey = ec.privateKey;
+  const ecJwk = { ...(await exportJWK(ec.publicKey)), kid: "e1", alg: "ES256", use: "sig" };
   dir = await mkdtemp(join(tmpdir(), "aws-sts-"));
-  sandbox = await startSandbox({ dir, services: [createAwsService(), issuerService(jwk)], env: {} });
+  sandbox = await startSandbox({ dir, services: [createAwsService(), issuerService([jwk, ecJwk])], env: {} });
   const credentials = await readAwsSandboxCredentials(dir);
   sts = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials, maxAttempts: 1 });
   iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials, maxAttempts: 1 });
@@ -83,10 +88,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function token(claims: { sub?: string; aud?: string; iss?: string; expSecondsFromNow?: number } = {}, key: CryptoKey = privateKey): Promise<string> {
+async function token(
+  claims: { sub?: string; aud?: string; iss?: string; expSecondsFromNow?: number } = {},
+  key: CryptoKey | Uint8Array = privateKey,
+  header: { alg: string; kid: string } = { alg: "RS256", kid: "k1" },
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sub: claims.sub ?? SUBJECT })
-    .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "JWT" })
+    .setProtectedHeader({ ...header, typ: "JWT" })
     .setIssuer(claims.iss ?? issuer)
     .setAudience(claims.aud ?? AUDIENCE)
     .setIssuedAt(now - 60)
@@ -150,6 +159,13 @@ describe("STS AssumeRoleWithWebIdentity", () => {
     expect(err.message).toMatch(/^No OpenIDConnect provider found in your account for /);
   });
 
+  test("an ES256-signed token is accepted (STS takes RS256/384/512 and ES256/384/512); an HS256 one is not", async () => {
+    const out = await assume(await token({}, ecPrivateKey, { alg: "ES256", kid: "e1" }));
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA/);
+    const hs = await token({}, new Uint8Array(32).fill(7), { alg: "HS256", kid: "k1" });
+    expect(await rejection(assume(hs))).toBeInstanceOf(InvalidIdentityTokenException);
+  });
+
   test("a token signed with another key is InvalidIdentityToken", async () => {
     const other = await generateKeyPair("RS256");
     const err = await rejection(assume(await token({}, other.privateKey)));
@@ -186,6 +202,29 @@ describe("STS AssumeRoleWithWebIdentity", () => {
       sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "bad name", WebIdentityToken: await token() })),
     );
     expect(err.name).toBe("ValidationError");
+  });
+
+  test("a session Policy that is not JSON is MalformedPolicyDocument; a too-short ProviderId fails validation", async () => {
+    const webIdentityToken = await token();
+    const policy = await rejection(
+      sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, Policy: "{not json" })),
+    );
+    expect(policy).toBeInstanceOf(MalformedPolicyDocumentException);
+    expect(policy.$metadata?.httpStatusCode).toBe(400);
+
+    const provider = await rejection(
+      sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, ProviderId: "ab" })),
+    );
+    expect(provider.name).toBe("ValidationError");
+    expect(provider.message).toMatch(/'providerId' failed to satisfy constraint: Member must have length greater than or equal to 4/);
+
+    const arns = await rejection(
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, PolicyArns: [{ arn: "arn:short" }] }),
+      ),
+    );
+    expect(arns.name).toBe("ValidationError");
+    expect(arns.message).toMatch(/'policyArns.1.member.arn'/);
   });
 
   test("something that is not a JWT is InvalidIdentityToken", async () => {

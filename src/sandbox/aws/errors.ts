@@ -62,6 +62,26 @@ export class ConstraintCheck {
     }
   }
 
+  /**
+   * Constraints on the members of a list of strings are reported once for the whole list, naming
+   * every constraint of the member shape, the way AWS's model validation does.
+   */
+  members(
+    values: readonly string[] | undefined,
+    field: string,
+    rule: { min?: number; max?: number; pattern?: { test(value: string): boolean }; shown?: string },
+  ): void {
+    if (!values) return;
+    const ok = (v: string): boolean =>
+      (rule.max === undefined || v.length <= rule.max) && (rule.min === undefined || v.length >= rule.min) && (rule.pattern?.test(v) ?? true);
+    if (values.every(ok)) return;
+    const constraints: string[] = [];
+    if (rule.max !== undefined) constraints.push(`Member must have length less than or equal to ${rule.max}`);
+    if (rule.min !== undefined) constraints.push(`Member must have length greater than or equal to ${rule.min}`);
+    if (rule.shown !== undefined) constraints.push(`Member must satisfy regular expression pattern: ${rule.shown}`);
+    this.fail(`[${values.join(", ")}]`, field, `Member must satisfy constraint: [${constraints.join(", ")}]`);
+  }
+
   enumeration(value: string | undefined, field: string, allowed: readonly string[]): void {
     if (value !== undefined && !allowed.includes(value)) {
       this.fail(value, field, `Member must satisfy enum value set: [${allowed.join(", ")}]`);

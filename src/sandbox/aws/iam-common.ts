@@ -1,4 +1,4 @@
-import { AwsApiError, type ConstraintCheck } from "./errors.js";
+import { AwsApiError, ConstraintCheck } from "./errors.js";
 import type { QueryInput } from "./query-protocol.js";
 import type { AwsState, AwsTag } from "./state.js";
 import type { XmlValue } from "./xml.js";
@@ -76,5 +76,52 @@ export function tagsXml(tags: readonly AwsTag[]): XmlValue {
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
+/** Where IAM documents "the returned list of tags is sorted by tag key" (OIDC providers). */
+export function sortedTagsXml(tags: readonly AwsTag[]): XmlValue {
+  return tagsXml([...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)));
+}
+
+/** UntagRole / UntagOpenIDConnectProvider: up to 50 keys, each a valid tag key. */
+export function checkTagKeys(check: ConstraintCheck, keys: readonly string[] | undefined): void {
+  check.listLength(keys, "tagKeys", MAX_TAGS);
+  check.members(keys, "tagKeys", { min: 1, max: 128, pattern: TAG_KEY_PATTERN, shown: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+" });
+}
+
+const DEFAULT_MAX_ITEMS = 100;
+
+/**
+ * IAM's Marker / MaxItems paging (MaxItems 1-1000, default 100). The marker is opaque to callers;
+ * here it is the offset of the next item.
+ */
+export function paginate<T>(items: readonly T[], input: QueryInput): { page: T[]; IsTruncated: boolean; Marker?: string } {
+  const maxItems = input.int("MaxItems", "maxItems");
+  const marker = input.str("Marker");
+  const check = new ConstraintCheck();
+  check.range(maxItems, "maxItems", 1, 1000);
+  check.length(marker, "marker", 1, 320);
+  check.pattern(marker, "marker", /^[\u0020-\u00FF]+$/, "[\\u0020-\\u00FF]+");
+  check.throwIfAny();
+  let start = 0;
+  if (marker !== undefined) {
+    start = Number(Buffer.from(marker, "base64").toString("utf8").replace(/^offset:/, ""));
+    // A marker this service never issued; IAM's exact wording for it is not documented.
+    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new AwsApiError("InvalidInput", 400, "Invalid Marker.");
+  }
+  const end = start + (maxItems ?? DEFAULT_MAX_ITEMS);
+  const page = items.slice(start, end);
+  if (end >= items.length) return { page, IsTruncated: false };
+  return { page, IsTruncated: true, Marker: Buffer.from(`offset:${end}`).toString("base64") };
+}
+
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]+$/;
 export const ROLE_NAME_SHOWN = "[\\w+=,.@-]+";
+
+/** IAM's and STS's policy document pattern [\u0009\u000A\u000D\u0020-\u00FF]+: tab, LF, CR and Latin-1 only. */
+export const POLICY_TEXT_PATTERN = {
+  test: (text: string): boolean =>
+    text.length > 0 &&
+    [...text].every((ch) => {
+      const code = ch.codePointAt(0) ?? 0;
+      return code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff);
+    }),
+};

@@ -1,9 +1,12 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
+  checkTagKeys,
   checkTags,
   mergeTags,
+  paginate,
   rejectDuplicateTagKeys,
   removeTags,
+  sortedTagsXml,
   tagsXml,
   type QueryOpContext,
   type QueryOperation,
@@ -23,37 +26,39 @@ export function providerArn(urlWithoutScheme: string): string {
   return `arn:${PARTITION}:iam::${ACCOUNT_ID}:oidc-provider/${urlWithoutScheme}`;
 }
 
+const INVALID_URL = "Invalid Open ID Connect Provider URL";
+
 /**
  * Checks a provider URL as IAM does and returns it without the scheme (the form IAM stores, puts
- * in the ARN and in condition keys). A port is refused except on a loopback host: the sandbox's
- * own issuer listens on 127.0.0.1:<port>, which real AWS could never reach anyway.
+ * in the ARN and in condition keys). Something that is not a URL at all fails IAM's request
+ * validation (ValidationError); a URL of the wrong kind is InvalidInput. A port is refused except
+ * on a loopback host: the sandbox's own issuer listens on 127.0.0.1:<port>, which real AWS could
+ * never reach anyway.
  */
 export function normaliseProviderUrl(url: string): string {
-  const match = /^https:\/\/([^/?#]*)([^?#]*)(.*)$/i.exec(url);
-  if (!match || !/^https:\/\//.test(url)) {
-    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Only https URLs are allowed: ${url}`);
-  }
-  const [, authority = "", path = "", rest = ""] = match;
-  if (rest !== "") throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Query strings and fragments are not allowed: ${url}`);
-  if (authority === "" || authority.includes("@")) throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL: ${url}`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  if (!scheme) throw new AwsApiError("ValidationError", 400, INVALID_URL);
+  if (scheme[0] !== "https://") throw new AwsApiError("InvalidInput", 400, `${INVALID_URL}. The URL must begin with https://.`);
+  const match = /^https:\/\/([^/?#]*)([^?#]*)(.*)$/.exec(url);
+  const [, authority = "", path = "", rest = ""] = match ?? [];
+  if (authority === "") throw new AwsApiError("ValidationError", 400, INVALID_URL);
+  const invalid = (): AwsApiError => new AwsApiError("InvalidInput", 400, `${INVALID_URL}.`);
+  if (rest !== "" || authority.includes("@")) throw invalid();
   const portMatch = /^(.*?)(?::(\d*))?$/.exec(authority);
   const host = portMatch?.[1] ?? authority;
-  if (portMatch?.[2] !== undefined && !LOOPBACK_HOSTS.has(host.toLowerCase())) {
-    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL. Ports are not allowed: ${url}`);
-  }
-  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
-    throw new AwsApiError("InvalidInput", 400, `Invalid Open ID Connect Provider URL: ${url}`);
-  }
+  if (portMatch?.[2] !== undefined && !LOOPBACK_HOSTS.has(host.toLowerCase())) throw invalid();
+  if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/.test(host)) throw invalid();
   return authority + path;
 }
 
 function checkThumbprints(check: ConstraintCheck, thumbprints: readonly string[] | undefined): void {
-  thumbprints?.forEach((t, i) => check.length(t, `thumbprintList.${i + 1}.member`, 40, 40));
+  check.members(thumbprints, "thumbprintList", { min: 40, max: 40 });
 }
 
 function checkThumbprintContent(thumbprints: readonly string[]): void {
+  // IAM's own wording, though five are accepted (AWS error seen in terraform-aws-eks#2632).
   if (thumbprints.length > MAX_THUMBPRINTS) {
-    throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${MAX_THUMBPRINTS}`);
+    throw new AwsApiError("InvalidInput", 400, `Thumbprint list must contain fewer than ${MAX_THUMBPRINTS} entries.`);
   }
   for (const t of thumbprints) {
     if (!/^[0-9a-fA-F]{40}$/.test(t)) {
@@ -62,12 +67,12 @@ function checkThumbprintContent(thumbprints: readonly string[]): void {
   }
 }
 
-function checkClientIds(check: ConstraintCheck, clientIds: readonly string[] | undefined, field: string): void {
-  clientIds?.forEach((c, i) => check.length(c, clientIds.length === 1 && field === "clientID" ? field : `${field}.${i + 1}.member`, 1, 255));
+function checkClientIds(check: ConstraintCheck, clientIds: readonly string[] | undefined): void {
+  check.members(clientIds, "clientIDList", { min: 1, max: 255 });
 }
 
-function requireProvider(state: AwsState, input: QueryInput): [string, OidcProviderRecord] {
-  const check = new ConstraintCheck();
+/** `check` carries the operation's other member checks: AWS reports every invalid member at once. */
+function requireProvider(state: AwsState, input: QueryInput, check = new ConstraintCheck()): [string, OidcProviderRecord] {
   const arn = input.str("OpenIDConnectProviderArn");
   if (check.required(arn, "openIDConnectProviderArn")) check.length(arn, "openIDConnectProviderArn", 20, 2048);
   check.throwIfAny();
@@ -98,7 +103,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const tags = input.tags("Tags") ?? [];
       const check = new ConstraintCheck();
       if (check.required(url, "url")) check.length(url, "url", 1, 255);
-      checkClientIds(check, clientIds, "clientIDList");
+      checkClientIds(check, clientIds);
       checkThumbprints(check, given);
       checkTags(check, tags);
       check.throwIfAny();
@@ -133,7 +138,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
         createDate: new Date(now).toISOString(),
         tags,
       };
-      return { result: { OpenIDConnectProviderArn: arn, Tags: tags.length > 0 ? tagsXml(tags) : undefined } };
+      return { result: { OpenIDConnectProviderArn: arn, Tags: tags.length > 0 ? sortedTagsXml(tags) : undefined } };
     },
   },
 
@@ -148,7 +153,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
           ClientIDList: p.clientIds,
           ThumbprintList: p.thumbprints,
           CreateDate: new Date(p.createDate),
-          Tags: tagsXml(p.tags),
+          Tags: sortedTagsXml(p.tags),
         },
       };
     },
@@ -179,8 +184,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const clientId = input.str("ClientID");
       const check = new ConstraintCheck();
       if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
-      check.throwIfAny();
-      const [, p] = requireProvider(state, input);
+      const [, p] = requireProvider(state, input, check);
       if (!p.clientIds.includes(clientId as string)) {
         if (p.clientIds.length >= MAX_CLIENT_IDS) {
           throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`);
@@ -198,8 +202,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const clientId = input.str("ClientID");
       const check = new ConstraintCheck();
       if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
-      check.throwIfAny();
-      const [, p] = requireProvider(state, input);
+      const [, p] = requireProvider(state, input, check);
       // Idempotent as documented: removing an absent client id is not an error.
       p.clientIds = p.clientIds.filter((c) => c !== clientId);
       return {};
@@ -214,8 +217,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const check = new ConstraintCheck();
       check.required(thumbprints, "thumbprintList");
       checkThumbprints(check, thumbprints);
-      check.throwIfAny();
-      const [, p] = requireProvider(state, input);
+      const [, p] = requireProvider(state, input, check);
       checkThumbprintContent(thumbprints ?? []);
       p.thumbprints = (thumbprints ?? []).map((t) => t.toLowerCase());
       return {};
@@ -230,8 +232,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const check = new ConstraintCheck();
       check.required(tags, "tags");
       checkTags(check, tags);
-      check.throwIfAny();
-      const [, p] = requireProvider(state, input);
+      const [, p] = requireProvider(state, input, check);
       rejectDuplicateTagKeys(tags ?? []);
       p.tags = mergeTags(p.tags, tags ?? [], "TagsPerOpenIdConnectProvider");
       return {};
@@ -245,9 +246,8 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const keys = input.list("TagKeys");
       const check = new ConstraintCheck();
       check.required(keys, "tagKeys");
-      check.listLength(keys, "tagKeys", 50);
-      check.throwIfAny();
-      const [, p] = requireProvider(state, input);
+      checkTagKeys(check, keys);
+      const [, p] = requireProvider(state, input, check);
       p.tags = removeTags(p.tags, keys ?? []);
       return {};
     },
@@ -258,7 +258,8 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     resource: arnResource,
     run: ({ state, input }) => {
       const [, p] = requireProvider(state, input);
-      return { result: { Tags: tagsXml(p.tags), IsTruncated: false } };
+      const { page, IsTruncated, Marker } = paginate(p.tags, input);
+      return { result: { Tags: tagsXml(page), IsTruncated, Marker } };
     },
   },
 };

@@ -1,6 +1,6 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
-import type { QueryOperation } from "./iam-common.js";
-import { roleResource, requireRole } from "./iam-roles.js";
+import { paginate, type QueryOperation } from "./iam-common.js";
+import { checkRoleName, roleResource, requireRole } from "./iam-roles.js";
 import { findManagedPolicy, type ManagedPolicy } from "./managed-policies.js";
 import type { QueryInput } from "./query-protocol.js";
 import type { AwsState } from "./state.js";
@@ -9,9 +9,9 @@ import type { AwsState } from "./state.js";
 
 const MAX_POLICIES_PER_ROLE = 10;
 
-function policyArnInput(input: QueryInput): string {
+/** `check` carries the operation's other member checks: AWS reports every invalid member at once. */
+function policyArnInput(input: QueryInput, check = new ConstraintCheck()): string {
   const arn = input.str("PolicyArn");
-  const check = new ConstraintCheck();
   if (check.required(arn, "policyArn")) check.length(arn, "policyArn", 20, 2048);
   check.throwIfAny();
   const value = arn as string;
@@ -21,8 +21,8 @@ function policyArnInput(input: QueryInput): string {
   return value;
 }
 
-function requirePolicy(input: QueryInput): ManagedPolicy {
-  const arn = policyArnInput(input);
+function requirePolicy(input: QueryInput, check = new ConstraintCheck()): ManagedPolicy {
+  const arn = policyArnInput(input, check);
   const policy = findManagedPolicy(arn);
   if (!policy) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
   return policy;
@@ -37,8 +37,10 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     write: true,
     resource: roleResource,
     run: ({ state, input }) => {
+      const check = new ConstraintCheck();
+      checkRoleName(check, input.str("RoleName"));
+      const arn = policyArnInput(input, check);
       const role = requireRole(state, input);
-      const arn = policyArnInput(input);
       if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
       if (!role.attachedPolicyArns.includes(arn)) {
         if (role.attachedPolicyArns.length >= MAX_POLICIES_PER_ROLE) {
@@ -54,8 +56,10 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     write: true,
     resource: roleResource,
     run: ({ state, input }) => {
+      const check = new ConstraintCheck();
+      checkRoleName(check, input.str("RoleName"));
+      const arn = policyArnInput(input, check);
       const role = requireRole(state, input);
-      const arn = policyArnInput(input);
       if (!role.attachedPolicyArns.includes(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
       role.attachedPolicyArns = role.attachedPolicyArns.filter((a) => a !== arn);
       return {};
@@ -66,14 +70,21 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     write: false,
     resource: roleResource,
     run: ({ state, input }) => {
-      const role = requireRole(state, input);
       const prefix = input.str("PathPrefix") ?? "/";
+      const check = new ConstraintCheck();
+      checkRoleName(check, input.str("RoleName"));
+      check.length(prefix, "pathPrefix", 1, 512);
+      check.pattern(prefix, "pathPrefix", /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/");
+      check.throwIfAny();
+      const role = requireRole(state, input);
       // Every policy the sandbox knows lives at path "/".
       const attached = prefix === "/" ? role.attachedPolicyArns : [];
+      const { page, IsTruncated, Marker } = paginate(attached, input);
       return {
         result: {
-          AttachedPolicies: attached.map((arn) => ({ PolicyName: arn.slice(arn.lastIndexOf("/") + 1), PolicyArn: arn })),
-          IsTruncated: false,
+          AttachedPolicies: page.map((arn) => ({ PolicyName: arn.slice(arn.lastIndexOf("/") + 1), PolicyArn: arn })),
+          IsTruncated,
+          Marker,
         },
       };
     },
@@ -93,7 +104,7 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
             Path: "/",
             DefaultVersionId: p.defaultVersionId,
             AttachmentCount: attachmentCount(state, p.arn),
-            PermissionsBoundaryUsageCount: 0,
+            PermissionsBoundaryUsageCount: Object.values(state.roles).filter((r) => r.permissionsBoundaryArn === p.arn).length,
             IsAttachable: true,
             Description: p.description,
             CreateDate: new Date(p.createDate),
@@ -109,11 +120,10 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     write: false,
     resource: (input) => input.str("PolicyArn") ?? "*",
     run: ({ input }) => {
-      const p = requirePolicy(input);
       const versionId = input.str("VersionId");
       const check = new ConstraintCheck();
       if (check.required(versionId, "versionId")) check.pattern(versionId, "versionId", /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
-      check.throwIfAny();
+      const p = requirePolicy(input, check);
       // Only the default version's document is kept; older versions are not emulated.
       if (versionId !== p.defaultVersionId) {
         throw new AwsApiError("NoSuchEntity", 404, `Policy ${p.arn} version ${versionId as string} does not exist or is not attachable.`);

@@ -1,14 +1,18 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
+  checkTagKeys,
   checkTags,
   mergeTags,
+  paginate,
   rejectDuplicateTagKeys,
   removeTags,
+  POLICY_TEXT_PATTERN,
   ROLE_NAME_PATTERN,
   ROLE_NAME_SHOWN,
   tagsXml,
   type QueryOperation,
 } from "./iam-common.js";
+import { findManagedPolicy } from "./managed-policies.js";
 import { parseTrustPolicy, type ParsedStatement } from "./policy-document.js";
 import type { QueryInput } from "./query-protocol.js";
 import { ACCOUNT_ID, PARTITION, uniqueId, type AwsState, type RoleRecord } from "./state.js";
@@ -18,14 +22,6 @@ import type { XmlValue } from "./xml.js";
 
 const MAX_ROLES = 1000;
 const PATH_PATTERN = /^(\/|\/[\u0021-\u007F]+\/)$/;
-/** IAM's policyDocumentType pattern [\u0009\u000A\u000D\u0020-\u00FF]+: tab, LF, CR and Latin-1 only. */
-const POLICY_TEXT_PATTERN = {
-  test: (text: string): boolean =>
-    text.length > 0 && [...text].every((ch) => {
-      const code = ch.codePointAt(0) ?? 0;
-      return code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code <= 0xff);
-    }),
-};
 const DESCRIPTION_PATTERN = /^[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*$/u;
 
 export function roleArn(path: string, name: string): string {
@@ -65,6 +61,12 @@ function checkDescription(check: ConstraintCheck, text: string | undefined): voi
   check.pattern(text, "description", DESCRIPTION_PATTERN, "[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*");
 }
 
+/** A permissions boundary must be a managed policy that exists (IAM's wording for one that does not). */
+function requireBoundaryPolicy(arn: string): void {
+  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(arn)) throw new AwsApiError("InvalidInput", 400, `ARN ${arn} is not valid.`);
+  if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Scope ARN: ${arn} does not exist or is not attachable.`);
+}
+
 export function requireRole(state: AwsState, input: QueryInput): RoleRecord {
   const name = input.str("RoleName");
   const check = new ConstraintCheck();
@@ -86,6 +88,10 @@ function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): Xm
     AssumeRolePolicyDocument: encodeURIComponent(role.assumeRolePolicyDocument),
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
+    PermissionsBoundary:
+      role.permissionsBoundaryArn !== undefined
+        ? { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: role.permissionsBoundaryArn }
+        : undefined,
     Tags: withTags && role.tags.length > 0 ? tagsXml(role.tags) : undefined,
     RoleLastUsed: withLastUsed ? {} : undefined,
   };
@@ -105,6 +111,7 @@ export const roleOperations: Record<string, QueryOperation> = {
       const document = input.str("AssumeRolePolicyDocument");
       const description = input.str("Description");
       const maxSessionDuration = input.int("MaxSessionDuration", "maxSessionDuration");
+      const boundary = input.str("PermissionsBoundary");
       const tags = input.tags("Tags") ?? [];
       const check = new ConstraintCheck();
       check.length(path, "path", 1, 512);
@@ -113,9 +120,11 @@ export const roleOperations: Record<string, QueryOperation> = {
       checkPolicyText(check, document, "assumeRolePolicyDocument");
       checkDescription(check, description);
       check.range(maxSessionDuration, "maxSessionDuration", 3600, 43200);
+      check.length(boundary, "permissionsBoundary", 20, 2048);
       checkTags(check, tags);
       check.throwIfAny();
       rejectDuplicateTagKeys(tags);
+      if (boundary !== undefined) requireBoundaryPolicy(boundary);
 
       const roleName = name as string;
       if (findRoleByName(state, roleName)) {
@@ -134,6 +143,7 @@ export const roleOperations: Record<string, QueryOperation> = {
         assumeRolePolicyDocument: document as string,
         ...(description !== undefined ? { description } : {}),
         maxSessionDuration: maxSessionDuration ?? 3600,
+        ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
         tags,
         attachedPolicyArns: [],
       };
@@ -220,7 +230,7 @@ export const roleOperations: Record<string, QueryOperation> = {
       const check = new ConstraintCheck();
       checkRoleName(check, input.str("RoleName"));
       check.required(keys, "tagKeys");
-      check.listLength(keys, "tagKeys", 50);
+      checkTagKeys(check, keys);
       check.throwIfAny();
       const role = requireRole(state, input);
       role.tags = removeTags(role.tags, keys ?? []);
@@ -231,6 +241,9 @@ export const roleOperations: Record<string, QueryOperation> = {
   ListRoleTags: {
     write: false,
     resource: roleResource,
-    run: ({ state, input }) => ({ result: { Tags: tagsXml(requireRole(state, input).tags), IsTruncated: false } }),
+    run: ({ state, input }) => {
+      const { page, IsTruncated, Marker } = paginate(requireRole(state, input).tags, input);
+      return { result: { Tags: tagsXml(page), IsTruncated, Marker } };
+    },
   },
 };

@@ -63,6 +63,15 @@ export function optionalBoolean(input: Record<string, unknown>, name: string): b
   return value;
 }
 
+export function optionalStringList(input: Record<string, unknown>, name: string): string[] | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);
+  }
+  return value;
+}
+
 export function optionalTags(input: Record<string, unknown>, name: string): Array<{ Key: string; Value: string }> | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;

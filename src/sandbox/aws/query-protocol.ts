@@ -54,6 +54,18 @@ export class QueryInput {
     return entries.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
   }
 
+  /** One field of a list of structures: `Name.member.N.<field>` in index order. */
+  memberField(name: string, field: string): string[] | undefined {
+    const pattern = new RegExp(`^${name}\\.member\\.(\\d+)\\.${field}$`);
+    const entries: Array<[number, string]> = [];
+    for (const [key, value] of this.params) {
+      const m = pattern.exec(key);
+      if (m) entries.push([Number(m[1]), value]);
+    }
+    if (entries.length === 0) return this.params.has(name) ? [] : undefined;
+    return entries.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
+  }
+
   /** `Tags.member.N.Key` / `.Value`. A tag without Value gets "" as the SDK omits empty values. */
   tags(name: string): AwsTag[] | undefined {
     const prefix = `${name}.member.`;

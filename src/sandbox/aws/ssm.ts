@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { AwsApiError, ConstraintCheck } from "./errors.js";
-import { optionalBoolean, optionalString, optionalTags } from "./json-protocol.js";
+import { optionalBoolean, optionalString, optionalStringList, optionalTags } from "./json-protocol.js";
 import { ACCOUNT_ID, PARTITION, type AwsState, type AwsTag, type ParameterRecord, type ParameterVersion } from "./state.js";
 
 /** SSM Parameter Store: the few operations oidc-bridge uses, regional like the real service. */
@@ -30,8 +30,9 @@ const MAX_VERSIONS = 100;
 const MAX_TAGS = 50;
 const SSM_TAG_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 
+/** AWS's answer for any malformed name, whatever is wrong with it (it only ever names "ssm"). */
 const BAD_NAME =
-  'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive). If formed as a path, it can consist of ' +
+  'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of ' +
   "sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_";
 
 function validation(message: string): AwsApiError {
@@ -47,16 +48,28 @@ export function parameterArn(region: string, name: string): string {
   return `arn:${PARTITION}:ssm:${region}:${ACCOUNT_ID}:parameter/${name.replace(/^\//, "")}`;
 }
 
-function checkName(name: string): void {
+/** Form rules every operation applies to a name: characters, leading slash on paths, no empty levels. */
+function checkNameForm(name: string): void {
   const bare = name.replace(/^\//, "");
-  const segments = bare.split("/");
   const malformed =
     !/^[a-zA-Z0-9_.\-/]+$/.test(name) ||
     (name.includes("/") && !name.startsWith("/")) ||
-    segments.some((s) => s === "") ||
-    /^(aws|ssm)/i.test(bare);
+    bare.split("/").some((s) => s === "") ||
+    /^ssm/i.test(bare);
   if (malformed) throw validation(BAD_NAME);
-  if (segments.length > MAX_HIERARCHY_LEVELS) {
+}
+
+/**
+ * Names the account may write or delete. Names starting with "aws" (any case, with or without
+ * the leading slash) belong to AWS's public parameters: writing or deleting one is an access
+ * error naming the bare name ("No access to reserved parameter name: aws/test.").
+ */
+function checkWritableName(name: string): void {
+  checkNameForm(name);
+  const bare = name.replace(/^\//, "");
+  if (/^aws/i.test(bare)) throw new AwsApiError("AccessDeniedException", 400, `No access to reserved parameter name: ${bare}.`);
+  const levels = bare.split("/").length;
+  if (levels > MAX_HIERARCHY_LEVELS) {
     throw new AwsApiError(
       "HierarchyLevelLimitExceededException",
       400,
@@ -121,8 +134,9 @@ function pickVersion(record: ParameterRecord, selector: string | undefined): Par
     }
     return found;
   }
-  // Labels are not emulated: no version carries one.
-  throw new AwsApiError("ParameterVersionLabelNotFound", 400, `Systems Manager could not find label ${selector} of ${record.name}. Verify the label and try again.`);
+  // Labels are not emulated: no version carries one. GetParameter models no label error of its
+  // own (ParameterVersionLabelNotFound belongs to label operations): an unknown label finds nothing.
+  throw parameterNotFound();
 }
 
 function nameInput(input: Record<string, unknown>): string {
@@ -150,10 +164,11 @@ export const ssmOperations: Record<string, JsonOperation> = {
       const dataType = optionalString(input, "DataType") ?? "text";
       const check = new ConstraintCheck("ValidationException");
       if (check.required(name, "name")) check.length(name, "name", 1, 2048);
-      check.required(value, "value");
+      if (check.required(value, "value")) check.length(value, "value", 1, undefined);
       check.enumeration(type, "type", PARAMETER_TYPES);
       check.length(description, "description", 0, 1024);
       check.length(keyId, "keyId", 1, 256);
+      check.pattern(keyId, "keyId", /^([a-zA-Z0-9:/_-]+)$/, "^([a-zA-Z0-9:/_-]+)$");
       check.length(allowedPattern, "allowedPattern", 0, 1024);
       check.enumeration(tierInput, "tier", TIERS);
       check.length(dataType, "dataType", 0, 128);
@@ -162,7 +177,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
       const paramName = name as string;
       const paramValue = value as string;
-      checkName(paramName);
+      checkWritableName(paramName);
       if (tags && tags.length > 0 && overwrite) {
         throw validation(
           "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. " +
@@ -228,6 +243,8 @@ export const ssmOperations: Record<string, JsonOperation> = {
       const text = nameInput(input);
       const withDecryption = optionalBoolean(input, "WithDecryption") ?? false;
       const { names, selector } = resolveSelector(text, region);
+      // An ARN's name has lost its leading slash; the plain form is checked as given.
+      checkNameForm(text.startsWith("arn:") ? `/${names[1] ?? ""}` : (names[0] ?? ""));
       const params = regionParameters(state, region);
       const record = names.map((n) => params[n]).find((r) => r !== undefined);
       if (!record) throw parameterNotFound();
@@ -252,6 +269,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
     resource: (input, region) => parameterArn(region, String(input.Name ?? "*")),
     run: ({ state, input, region }) => {
       const name = nameInput(input);
+      checkWritableName(name);
       const params = regionParameters(state, region);
       if (!params[name]) throw parameterNotFound();
       delete params[name];
@@ -263,12 +281,11 @@ export const ssmOperations: Record<string, JsonOperation> = {
     write: true,
     resource: (input, region) => parameterArn(region, String(input.ResourceId ?? "*")),
     run: ({ state, input, region }) => {
-      const [record] = requireTaggable(state, input, region);
       const tags = optionalTags(input, "Tags");
       const check = new ConstraintCheck("ValidationException");
       check.required(tags, "tags");
       checkSsmTags(check, tags);
-      check.throwIfAny();
+      const [record] = requireTaggable(state, input, region, check);
       record.tags = mergeSsmTags(record.tags, tags ?? []);
       return {};
     },
@@ -278,12 +295,13 @@ export const ssmOperations: Record<string, JsonOperation> = {
     write: true,
     resource: (input, region) => parameterArn(region, String(input.ResourceId ?? "*")),
     run: ({ state, input, region }) => {
-      const [record] = requireTaggable(state, input, region);
-      const keys = input.TagKeys;
-      if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string")) {
-        throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
-      }
-      record.tags = record.tags.filter((t) => !keys.includes(t.Key));
+      const keys = optionalStringList(input, "TagKeys");
+      const check = new ConstraintCheck("ValidationException");
+      check.required(keys, "tagKeys");
+      check.members(keys, "tagKeys", { min: 1, max: 128, pattern: SSM_TAG_PATTERN, shown: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$" });
+      const [record] = requireTaggable(state, input, region, check);
+      const drop = new Set(keys);
+      record.tags = record.tags.filter((t) => !drop.has(t.Key));
       return {};
     },
   },
@@ -298,10 +316,15 @@ export const ssmOperations: Record<string, JsonOperation> = {
   },
 };
 
-function requireTaggable(state: AwsState, input: Record<string, unknown>, region: string): [ParameterRecord] {
+/** `check` carries the operation's other member checks: AWS reports every invalid member at once. */
+function requireTaggable(
+  state: AwsState,
+  input: Record<string, unknown>,
+  region: string,
+  check = new ConstraintCheck("ValidationException"),
+): [ParameterRecord] {
   const type = optionalString(input, "ResourceType");
   const id = optionalString(input, "ResourceId");
-  const check = new ConstraintCheck("ValidationException");
   check.required(type, "resourceType");
   check.enumeration(type, "resourceType", RESOURCE_TYPES);
   check.required(id, "resourceId");

@@ -29,6 +29,8 @@ export interface RoleRecord {
   assumeRolePolicyDocument: string;
   description?: string;
   maxSessionDuration: number;
+  /** Managed policy set as the role's permissions boundary (CreateRole PermissionsBoundary). */
+  permissionsBoundaryArn?: string;
   tags: AwsTag[];
   attachedPolicyArns: string[];
 }

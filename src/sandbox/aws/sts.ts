@@ -1,5 +1,5 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
-import type { QueryOperation } from "./iam-common.js";
+import { POLICY_TEXT_PATTERN, type QueryOperation } from "./iam-common.js";
 import { providerArn } from "./iam-oidc-providers.js";
 import { findRoleByArn } from "./iam-roles.js";
 import { parseTrustPolicy, trustPolicyAllows } from "./policy-document.js";
@@ -9,6 +9,15 @@ import { verifyWebIdentityToken } from "./web-identity.js";
 /** STS: who am I, and web identity federation into a role. */
 
 export const NOT_AUTHORIZED_WEB_IDENTITY = "Not authorized to perform sts:AssumeRoleWithWebIdentity";
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 function pruneExpiredSessions(state: AwsState, nowMs: number): void {
   for (const [key, session] of Object.entries(state.sessions)) {
@@ -32,6 +41,9 @@ export const stsOperations: Record<string, QueryOperation> = {
       const sessionName = input.str("RoleSessionName");
       const token = input.str("WebIdentityToken");
       const duration = input.int("DurationSeconds", "durationSeconds");
+      const providerId = input.str("ProviderId");
+      const sessionPolicy = input.str("Policy");
+      const policyArns = input.memberField("PolicyArns", "arn");
       const check = new ConstraintCheck();
       if (check.required(roleArnText, "roleArn")) check.length(roleArnText, "roleArn", 20, 2048);
       if (check.required(sessionName, "roleSessionName")) {
@@ -40,7 +52,15 @@ export const stsOperations: Record<string, QueryOperation> = {
       }
       if (check.required(token, "webIdentityToken")) check.length(token, "webIdentityToken", 4, 20000);
       check.range(duration, "durationSeconds", 900, 43200);
+      check.length(providerId, "providerId", 4, 2048);
+      check.length(sessionPolicy, "policy", 1, 2048);
+      check.pattern(sessionPolicy, "policy", POLICY_TEXT_PATTERN, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+      policyArns?.forEach((arn, i) => check.length(arn, `policyArns.${i + 1}.member.arn`, 20, 2048));
       check.throwIfAny();
+      // Session policies are not applied by the sandbox, but one that is not JSON is refused as by STS.
+      if (sessionPolicy !== undefined && !isJsonObject(sessionPolicy)) {
+        throw new AwsApiError("MalformedPolicyDocument", 400, "The policy is not in the valid JSON format.");
+      }
       if (!/^arn:[a-z-]+:iam::\d{12}:role\/.+$/.test(roleArnText as string)) {
         throw new AwsApiError("ValidationError", 400, "Request ARN is invalid");
       }

@@ -12,6 +12,8 @@ import { AwsApiError } from "./errors.js";
 const FETCH_TIMEOUT_MS = 5_000;
 /** AWS accepts a token up to 5 minutes past `exp` (clock skew). */
 const EXP_SKEW_SECONDS = 300;
+/** "Tokens must be signed using either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512)." */
+const SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 const KEY_RETRIEVAL_FAILED =
   "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
@@ -102,7 +104,7 @@ export async function verifyWebIdentityToken(
 
   const keySet = createLocalJWKSet(await fetchKeySet(issuer, caPem));
   try {
-    await compactVerify(token, keySet, { algorithms: ["RS256"] });
+    await compactVerify(token, keySet, { algorithms: SIGNING_ALGORITHMS });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw invalidToken(KEY_RETRIEVAL_FAILED);
