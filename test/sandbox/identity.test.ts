@@ -129,4 +129,16 @@ describe("oidc-bridge identity against the sandbox", () => {
     expect(run.stderr).toContain("azure.resourceGroup");
     expect(await readFile(join(stateDir, "state.json"), "utf8")).toBe(before);
   });
+
+  test("a new max session duration in the config is applied to the existing role, and nothing else changes", async () => {
+    await up();
+    await writeFile(join(dir.path, "longer.json"), JSON.stringify({ aws: { maxSessionDuration: 7200 } }));
+    const run = await runCli(["--sandbox", "--json", "-c", "longer.json", "identity"], { cwd: dir.path });
+    expect(run.exitCode).toBe(0);
+    expect(plannedActions(run).filter((a) => a.kind !== "unchanged")).toEqual([
+      { kind: "update", resource: "IAM role azure-vm max session duration", reason: "is 3600 s, config says 7200 s" },
+    ]);
+    const role = await withAws(async (iam) => (await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role);
+    expect(role?.MaxSessionDuration).toBe(7200);
+  });
 });
