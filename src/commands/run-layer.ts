@@ -25,7 +25,7 @@ export async function withDeployment<T>(ctx: CommandContext, run: (deployment: D
     warn: (message) => ctx.reporter.warn(message),
   });
   try {
-    const session = await ctx.reporter.step(ctx.globals.sandbox ? "start the sandbox clouds" : "prepare cloud clients", () =>
+    const session = await ctx.reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
       openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
     );
     if (session.sandbox && !session.sandbox.owned) ctx.reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);

@@ -1,5 +1,6 @@
 import { lstat, mkdir, open, rename, rm, chmod } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
+import { userError } from "../errors.js";
 
 /**
  * Creates `dir` (and parents) with mode 0700 and checks that it is a real directory, not a link:
@@ -9,7 +10,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const info = await lstat(dir);
   if (info.isSymbolicLink() || !info.isDirectory()) {
-    throw new Error(`${dir} is not a plain directory (a symbolic link or a file is in the way)`);
+    throw userError("UNSAFE_DIRECTORY", `${dir} is not a plain directory (a symbolic link or a file is in the way)`, "oidc-bridge keeps secrets there and never follows links: point --state-dir at a real folder");
   }
   if ((info.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
 }
@@ -26,7 +27,7 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   await ensurePrivateDir(dir);
   try {
     const existing = await lstat(path);
-    if (existing.isSymbolicLink()) throw new Error(`refusing to write ${path}: it is a symbolic link`);
+    if (existing.isSymbolicLink()) throw userError("UNSAFE_FILE", `refusing to write ${path}: it is a symbolic link`, "replace the link with a real file, or remove it");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }

@@ -101,3 +101,14 @@ describe("state store", () => {
     expect(error.code).toBe("STATE_TARGET_MISMATCH");
   });
 });
+
+describe("state folder", () => {
+  test("a state folder that is a symbolic link is refused as a user error, naming the fix", async () => {
+    const real = join(dir.path, "real");
+    await mkdir(real, { mode: 0o700 });
+    await symlink(real, stateDir);
+    const error = await rejection(open());
+    expect(error.code).toBe("UNSAFE_DIRECTORY");
+    expect(error.hint).toContain("--state-dir");
+  });
+});
