@@ -49,11 +49,15 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
   }, VERSION);
 
   program.exitOverride();
+  // Under --json a usage mistake is an error event too, so one stream tells a script everything.
+  const json = argv.includes("--json");
   program.configureOutput({
     writeOut: (text) => io.stdout(text),
-    writeErr: (text) => io.stderr(redactText(text)),
+    writeErr: json
+      ? (text) => void (text.trim() && io.stdout(`${JSON.stringify({ type: "error", code: "USAGE", fault: "user", message: redactText(text.replace(/^error: /, "").trim()), hint: "see `oidc-bridge --help`" })}\n`))
+      : (text) => io.stderr(redactText(text)),
   });
-  exitOverrideAll(program);
+  exitOverrideAll(program, json);
 
   try {
     await program.parseAsync([...argv], { from: "node" });
@@ -77,11 +81,12 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
   return exitCode;
 }
 
-function exitOverrideAll(command: Command): void {
+function exitOverrideAll(command: Command, json: boolean): void {
+  if (json) command.showHelpAfterError(false);
   for (const sub of command.commands) {
     sub.exitOverride();
     sub.configureOutput(command.configureOutput());
-    exitOverrideAll(sub);
+    exitOverrideAll(sub, json);
   }
 }
 

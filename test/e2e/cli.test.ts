@@ -72,6 +72,13 @@ describe("the built CLI", () => {
     expect(stderr).toContain("unknown option");
   });
 
+  test("with --json a usage mistake is a JSON error event on stdout", () => {
+    const { status, stdout, stderr } = cli("--json", "trust", "--dry-rnu");
+    expect(status).toBe(2);
+    expect(stderr).toBe("");
+    expect(JSON.parse(stdout.trim()) as unknown).toMatchObject({ type: "error", code: "USAGE", message: "unknown option '--dry-rnu'\n(Did you mean --dry-run?)" });
+  });
+
   test("a bad global flag value names the flag", () => {
     const { status, stderr } = cli("--aws-region", "Frankfurt", "status");
     expect(status).toBe(2);
