@@ -1,17 +1,13 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
-  checkTagKeys,
   checkTags,
-  mergeTags,
-  paginate,
   rejectDuplicateTagKeys,
-  removeTags,
   sortedTagsXml,
-  tagsXml,
   type QueryOpContext,
   type QueryOperation,
 } from "./iam-common.js";
 import { fetchIdpThumbprint, isLoopbackHost } from "./idp-thumbprint.js";
+import { taggingOperations } from "./iam-tagging.js";
 import type { QueryInput } from "./query-protocol.js";
 import { ACCOUNT_ID, PARTITION, type AwsState, type OidcProviderRecord } from "./state.js";
 
@@ -72,11 +68,15 @@ function checkClientIds(check: ConstraintCheck, clientIds: readonly string[] | u
 }
 
 /** `check` carries the operation's other member checks: AWS reports every invalid member at once. */
-function requireProvider(state: AwsState, input: QueryInput, check = new ConstraintCheck()): [string, OidcProviderRecord] {
+function checkProviderArn(check: ConstraintCheck, input: QueryInput): void {
   const arn = input.str("OpenIDConnectProviderArn");
   if (check.required(arn, "openIDConnectProviderArn")) check.length(arn, "openIDConnectProviderArn", 20, 2048);
+}
+
+function requireProvider(state: AwsState, input: QueryInput, check = new ConstraintCheck()): [string, OidcProviderRecord] {
+  checkProviderArn(check, input);
   check.throwIfAny();
-  const value = arn as string;
+  const value = input.str("OpenIDConnectProviderArn") as string;
   if (!/^arn:[a-z-]+:iam::\d{12}:oidc-provider\/.+$/.test(value)) {
     throw new AwsApiError("InvalidInput", 400, `ARN ${value} is not valid.`);
   }
@@ -224,42 +224,11 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     },
   },
 
-  TagOpenIDConnectProvider: {
-    write: true,
+  ...taggingOperations({
+    entity: "OpenIDConnectProvider",
+    quota: "TagsPerOpenIdConnectProvider",
     resource: arnResource,
-    run: ({ state, input }) => {
-      const tags = input.tags("Tags");
-      const check = new ConstraintCheck();
-      check.required(tags, "tags");
-      checkTags(check, tags);
-      const [, p] = requireProvider(state, input, check);
-      rejectDuplicateTagKeys(tags ?? []);
-      p.tags = mergeTags(p.tags, tags ?? [], "TagsPerOpenIdConnectProvider");
-      return {};
-    },
-  },
-
-  UntagOpenIDConnectProvider: {
-    write: true,
-    resource: arnResource,
-    run: ({ state, input }) => {
-      const keys = input.list("TagKeys");
-      const check = new ConstraintCheck();
-      check.required(keys, "tagKeys");
-      checkTagKeys(check, keys);
-      const [, p] = requireProvider(state, input, check);
-      p.tags = removeTags(p.tags, keys ?? []);
-      return {};
-    },
-  },
-
-  ListOpenIDConnectProviderTags: {
-    write: false,
-    resource: arnResource,
-    run: ({ state, input }) => {
-      const [, p] = requireProvider(state, input);
-      const { page, IsTruncated, Marker } = paginate(p.tags, input);
-      return { result: { Tags: tagsXml(page), IsTruncated, Marker } };
-    },
-  },
+    checkId: checkProviderArn,
+    find: (state, input) => requireProvider(state, input)[1],
+  }),
 };

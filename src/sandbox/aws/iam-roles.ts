@@ -1,11 +1,7 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
-  checkTagKeys,
   checkTags,
-  mergeTags,
-  paginate,
   rejectDuplicateTagKeys,
-  removeTags,
   POLICY_TEXT_PATTERN,
   ROLE_NAME_PATTERN,
   ROLE_NAME_SHOWN,
@@ -13,6 +9,7 @@ import {
   type QueryOperation,
 } from "./iam-common.js";
 import { findManagedPolicy } from "./managed-policies.js";
+import { taggingOperations } from "./iam-tagging.js";
 import { parseTrustPolicy, type ParsedStatement } from "./policy-document.js";
 import type { QueryInput } from "./query-protocol.js";
 import { ACCOUNT_ID, PARTITION, uniqueId, type AwsState, type RoleRecord } from "./state.js";
@@ -205,45 +202,11 @@ export const roleOperations: Record<string, QueryOperation> = {
     },
   },
 
-  TagRole: {
-    write: true,
+  ...taggingOperations({
+    entity: "Role",
+    quota: "TagsPerRole",
     resource: roleResource,
-    run: ({ state, input }) => {
-      const tags = input.tags("Tags");
-      const check = new ConstraintCheck();
-      checkRoleName(check, input.str("RoleName"));
-      check.required(tags, "tags");
-      checkTags(check, tags);
-      check.throwIfAny();
-      const role = requireRole(state, input);
-      rejectDuplicateTagKeys(tags ?? []);
-      role.tags = mergeTags(role.tags, tags ?? [], "TagsPerRole");
-      return {};
-    },
-  },
-
-  UntagRole: {
-    write: true,
-    resource: roleResource,
-    run: ({ state, input }) => {
-      const keys = input.list("TagKeys");
-      const check = new ConstraintCheck();
-      checkRoleName(check, input.str("RoleName"));
-      check.required(keys, "tagKeys");
-      checkTagKeys(check, keys);
-      check.throwIfAny();
-      const role = requireRole(state, input);
-      role.tags = removeTags(role.tags, keys ?? []);
-      return {};
-    },
-  },
-
-  ListRoleTags: {
-    write: false,
-    resource: roleResource,
-    run: ({ state, input }) => {
-      const { page, IsTruncated, Marker } = paginate(requireRole(state, input).tags, input);
-      return { result: { Tags: tagsXml(page), IsTruncated, Marker } };
-    },
-  },
+    checkId: (check, input) => checkRoleName(check, input.str("RoleName")),
+    find: requireRole,
+  }),
 };
