@@ -85,6 +85,12 @@ function requireProvider(state: AwsState, input: QueryInput, check = new Constra
   return [value, provider];
 }
 
+function clientIdInput(input: QueryInput, check: ConstraintCheck): string | undefined {
+  const clientId = input.str("ClientID");
+  if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
+  return clientId;
+}
+
 function arnResource(input: QueryInput): string {
   return input.str("OpenIDConnectProviderArn") ?? "*";
 }
@@ -181,9 +187,8 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     write: true,
     resource: arnResource,
     run: ({ state, input }) => {
-      const clientId = input.str("ClientID");
       const check = new ConstraintCheck();
-      if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
+      const clientId = clientIdInput(input, check);
       const [, p] = requireProvider(state, input, check);
       if (!p.clientIds.includes(clientId as string)) {
         if (p.clientIds.length >= MAX_CLIENT_IDS) {
@@ -199,9 +204,8 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     write: true,
     resource: arnResource,
     run: ({ state, input }) => {
-      const clientId = input.str("ClientID");
       const check = new ConstraintCheck();
-      if (check.required(clientId, "clientID")) check.length(clientId, "clientID", 1, 255);
+      const clientId = clientIdInput(input, check);
       const [, p] = requireProvider(state, input, check);
       // Idempotent as documented: removing an absent client id is not an error.
       p.clientIds = p.clientIds.filter((c) => c !== clientId);
