@@ -6,7 +6,6 @@ import type { SandboxHandle } from "../sandbox/open-sandbox.js";
 
 /** Everything a command needs to reach the clouds, real or sandbox, built in one place. */
 export interface CloudSession {
-  readonly target: "sandbox" | "cloud";
   readonly aws: AwsClientSettings;
   readonly azure: AzureSettings;
   readonly sandbox?: SandboxHandle;
@@ -24,7 +23,6 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
   const { config, env } = options;
   if (!options.sandbox) {
     return {
-      target: "cloud",
       aws: awsClientSettings({ region: config.aws.region, profile: config.aws.profile, env }),
       azure: azureSettings({ endpoints: cloudEndpoints(config.azure.cloud), tenantId: config.azure.tenantId, subscriptionId: config.azure.subscriptionId }),
       close: async () => undefined,
@@ -36,7 +34,6 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
   const entra = sandbox.endpoints.entra as string;
   const arm = sandbox.endpoints.arm as string;
   return {
-    target: "sandbox",
     sandbox,
     aws: awsClientSettings({
       region: config.aws.region,

@@ -15,7 +15,12 @@ export interface Deployment {
  * The frame of every command that changes the clouds: config validated first (before any lock or
  * call), then the state lock, then the clouds; all released in reverse order whatever happens.
  */
-export async function withDeployment<T>(ctx: CommandContext, run: (deployment: Deployment) => Promise<T>): Promise<T> {
+export async function withDeployment<T>(
+  ctx: CommandContext,
+  run: (deployment: Deployment) => Promise<T>,
+  /** Checks on the state that need no cloud: a failure here starts no sandbox and calls nothing. */
+  precheck?: (store: StateStore) => void,
+): Promise<T> {
   const { config } = await loadConfig({ cwd: ctx.io.cwd, file: ctx.globals.config, sandbox: ctx.globals.sandbox, env: ctx.io.env, flags: configFlags(ctx.globals) });
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const store = await StateStore.open({
@@ -25,6 +30,7 @@ export async function withDeployment<T>(ctx: CommandContext, run: (deployment: D
     warn: (message) => ctx.reporter.warn(message),
   });
   try {
+    precheck?.(store);
     const session = await ctx.reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
       openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
     );

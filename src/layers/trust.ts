@@ -68,10 +68,8 @@ export async function observeTrust(config: Config, issuerHost: string, ports: Tr
   const caller = await reporter.step("find the AWS account", () => ports.sts.callerIdentity());
   const providerUrl = issuer.replace(/^https:\/\//, "");
   const providerArn = `arn:${caller.partition}:iam::${caller.account}:oidc-provider/${providerUrl}`;
-  const existing = await reporter.step("look for the IAM OpenID Connect provider", async () => {
-    const arns = await ports.iam.listOidcProviderArns();
-    return arns.includes(providerArn) ? ports.iam.getOidcProvider(providerArn) : undefined;
-  });
+  // IAM names a provider by its URL, so its ARN is known: one Get says whether it exists.
+  const existing = await reporter.step("look for the IAM OpenID Connect provider", () => ports.iam.getOidcProvider(providerArn));
   return { tenantId, issuer, providerUrl, providerArn, partition: caller.partition, thumbprints, existing };
 }
 

@@ -25,10 +25,6 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
   const tagMap = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
 
   return {
-    async listOidcProviderArns() {
-      const out = await call("IAM ListOpenIDConnectProviders", () => client.send(new iam.ListOpenIDConnectProvidersCommand({})));
-      return (out.OpenIDConnectProviderList ?? []).flatMap((p) => (p.Arn ? [p.Arn] : []));
-    },
     async getOidcProvider(arn): Promise<OidcProvider | undefined> {
       const out = await findable(`IAM GetOpenIDConnectProvider ${arn}`, () => client.send(new iam.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
       if (!out) return undefined;
@@ -54,9 +50,6 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
       await call(`IAM UpdateOpenIDConnectProviderThumbprint ${arn}`, () =>
         client.send(new iam.UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: [...thumbprints] })),
       );
-    },
-    async deleteOidcProvider(arn) {
-      await findable(`IAM DeleteOpenIDConnectProvider ${arn}`, () => client.send(new iam.DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
     },
 
     async getRole(name): Promise<Role | undefined> {
@@ -102,9 +95,6 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
     async detachPolicy(roleName, policyArn) {
       await findable(`IAM DetachRolePolicy ${policyArn} from ${roleName}`, () => client.send(new iam.DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })));
     },
-    async deleteRole(name) {
-      await findable(`IAM DeleteRole ${name}`, () => client.send(new iam.DeleteRoleCommand({ RoleName: name })));
-    },
   };
 }
 
@@ -135,9 +125,6 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
           }),
         ),
       );
-    },
-    async deleteParameter(name) {
-      await findable(`SSM DeleteParameter ${name}`, () => client.send(new ssm.DeleteParameterCommand({ Name: name })), "ParameterNotFound");
     },
   };
 }

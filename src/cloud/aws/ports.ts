@@ -32,12 +32,10 @@ export interface Role {
 }
 
 export interface IamPort {
-  listOidcProviderArns(): Promise<string[]>;
   getOidcProvider(arn: string): Promise<OidcProvider | undefined>;
   createOidcProvider(input: { url: string; clientIds: readonly string[]; thumbprints: readonly string[]; tags: Readonly<Record<string, string>> }): Promise<string>;
   addClientId(arn: string, clientId: string): Promise<void>;
   updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
-  deleteOidcProvider(arn: string): Promise<void>;
 
   getRole(name: string): Promise<Role | undefined>;
   createRole(input: { name: string; trustPolicy: unknown; maxSessionDuration: number; description: string; tags: Readonly<Record<string, string>> }): Promise<Role>;
@@ -46,7 +44,6 @@ export interface IamPort {
   listAttachedPolicies(roleName: string): Promise<string[]>;
   attachPolicy(roleName: string, policyArn: string): Promise<void>;
   detachPolicy(roleName: string, policyArn: string): Promise<void>;
-  deleteRole(name: string): Promise<void>;
 }
 
 export interface Parameter {
@@ -60,5 +57,4 @@ export interface Parameter {
 export interface SsmPort {
   getParameter(name: string): Promise<Parameter | undefined>;
   putParameter(input: { name: string; value: string; overwrite: boolean; description: string; tags: Readonly<Record<string, string>> }): Promise<void>;
-  deleteParameter(name: string): Promise<void>;
 }

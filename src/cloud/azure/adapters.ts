@@ -68,18 +68,12 @@ export async function createResourcesPort(settings: AzureSettings): Promise<Azur
     async createResourceGroup(name, location, tags) {
       return toGroup(await call(`ARM create resource group ${name}`, () => resources.resourceGroups.createOrUpdate(name, { location, tags: { ...tags } })));
     },
-    async deleteResourceGroup(name) {
-      await findable(`ARM delete resource group ${name}`, () => resources.resourceGroups.delete(name).pollUntilDone());
-    },
     async getIdentity(resourceGroup, name) {
       const identity = await findable(`ARM get managed identity ${name}`, () => msi.userAssignedIdentities.get(resourceGroup, name));
       return identity && toIdentity(identity);
     },
     async createIdentity(resourceGroup, name, location, tags) {
       return toIdentity(await call(`ARM create managed identity ${name}`, () => msi.userAssignedIdentities.createOrUpdate(resourceGroup, name, { location, tags: { ...tags } })));
-    },
-    async deleteIdentity(resourceGroup, name) {
-      await findable(`ARM delete managed identity ${name}`, () => msi.userAssignedIdentities.delete(resourceGroup, name));
     },
   };
 }

@@ -24,8 +24,6 @@ export interface AzureSignInPort {
 export interface AzureResourcesPort {
   getResourceGroup(name: string): Promise<ResourceGroup | undefined>;
   createResourceGroup(name: string, location: string, tags: Readonly<Record<string, string>>): Promise<ResourceGroup>;
-  deleteResourceGroup(name: string): Promise<void>;
   getIdentity(resourceGroup: string, name: string): Promise<UserAssignedIdentity | undefined>;
   createIdentity(resourceGroup: string, name: string, location: string, tags: Readonly<Record<string, string>>): Promise<UserAssignedIdentity>;
-  deleteIdentity(resourceGroup: string, name: string): Promise<void>;
 }
