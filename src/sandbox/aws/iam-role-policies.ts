@@ -3,7 +3,7 @@ import { paginate, type QueryOperation } from "./iam-common.js";
 import { checkRoleName, roleResource, requireRole } from "./iam-roles.js";
 import { findManagedPolicy, type ManagedPolicy } from "./managed-policies.js";
 import type { QueryInput } from "./query-protocol.js";
-import type { AwsState } from "./state.js";
+import type { AwsState, RoleRecord } from "./state.js";
 
 /** Managed policy attachments on roles, and reading the AWS managed policies the sandbox knows. */
 
@@ -32,15 +32,20 @@ function attachmentCount(state: AwsState, arn: string): number {
   return Object.values(state.roles).filter((r) => r.attachedPolicyArns.includes(arn)).length;
 }
 
+/** Both members validated together (one ValidationError naming all), then the role looked up. */
+function roleAndPolicy(state: AwsState, input: QueryInput): { role: RoleRecord; arn: string } {
+  const check = new ConstraintCheck();
+  checkRoleName(check, input.str("RoleName"));
+  const arn = policyArnInput(input, check);
+  return { role: requireRole(state, input), arn };
+}
+
 export const rolePolicyOperations: Record<string, QueryOperation> = {
   AttachRolePolicy: {
     write: true,
     resource: roleResource,
     run: ({ state, input }) => {
-      const check = new ConstraintCheck();
-      checkRoleName(check, input.str("RoleName"));
-      const arn = policyArnInput(input, check);
-      const role = requireRole(state, input);
+      const { role, arn } = roleAndPolicy(state, input);
       if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
       if (!role.attachedPolicyArns.includes(arn)) {
         if (role.attachedPolicyArns.length >= MAX_POLICIES_PER_ROLE) {
@@ -56,10 +61,7 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     write: true,
     resource: roleResource,
     run: ({ state, input }) => {
-      const check = new ConstraintCheck();
-      checkRoleName(check, input.str("RoleName"));
-      const arn = policyArnInput(input, check);
-      const role = requireRole(state, input);
+      const { role, arn } = roleAndPolicy(state, input);
       if (!role.attachedPolicyArns.includes(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
       role.attachedPolicyArns = role.attachedPolicyArns.filter((a) => a !== arn);
       return {};
