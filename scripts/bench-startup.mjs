@@ -14,7 +14,14 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "oidc-bri
 const stateDir = mkdtempSync(join(tmpdir(), "oidc-bridge-bench-"));
 // `status` reads and validates a real state file (two layers done), not an empty folder.
 const now = new Date().toISOString();
-const resource = (kind, layer, id, attributes = {}) => ({ kind, layer, id, createdByUs: true, recordedAt: now, attributes });
+const resource = (kind, layer, id, attributes = {}) => ({
+  kind,
+  layer,
+  id,
+  createdByUs: true,
+  recordedAt: now,
+  attributes,
+});
 writeFileSync(
   join(stateDir, "state.json"),
   JSON.stringify({
@@ -24,9 +31,16 @@ writeFileSync(
     createdAt: now,
     updatedAt: now,
     resources: [
-      resource("iam-oidc-provider", "trust", "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/t/", { url: "https://sts.windows.net/t/" }),
+      resource("iam-oidc-provider", "trust", "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/t/", {
+        url: "https://sts.windows.net/t/",
+      }),
       resource("azure-resource-group", "identity", "/subscriptions/s/resourceGroups/aws-oidc-rg"),
-      resource("azure-user-assigned-identity", "identity", "/subscriptions/s/resourcegroups/aws-oidc-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aws-oidc-identity", { principalId: "p" }),
+      resource(
+        "azure-user-assigned-identity",
+        "identity",
+        "/subscriptions/s/resourcegroups/aws-oidc-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aws-oidc-identity",
+        { principalId: "p" },
+      ),
       resource("iam-role", "identity", "arn:aws:iam::123456789012:role/azure-vm"),
       resource("ssm-parameter", "identity", "/azure/oidc/role-arn"),
     ],

@@ -20,7 +20,9 @@ export function buildProgram(run: Runner, version: string): Command {
     .option("--no-color", "plain text without colours")
     .addOption(new Option("--aws-profile <name>", "AWS named profile (overrides AWS_PROFILE and the config)"))
     .addOption(new Option("--aws-region <region>", "AWS region (overrides AWS_REGION and the config)"))
-    .addOption(new Option("--subscription <id>", "Azure subscription id (overrides AZURE_SUBSCRIPTION_ID and the config)"))
+    .addOption(
+      new Option("--subscription <id>", "Azure subscription id (overrides AZURE_SUBSCRIPTION_ID and the config)"),
+    )
     .addOption(new Option("--tenant <id>", "Entra tenant id (overrides AZURE_TENANT_ID and the config)"))
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true });
@@ -50,21 +52,29 @@ export function buildProgram(run: Runner, version: string): Command {
   config
     .command("check")
     .description("validate the config and list every problem at once")
-    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config-check.js")).configCheck(ctx)));
+    .action((_opts, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/config-check.js")).configCheck(ctx)),
+    );
   config
     .command("schema")
     .description("print the config's JSON Schema (for editor completion)")
-    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/config-schema.js")).configSchemaCommand(ctx)));
+    .action((_opts, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/config-schema.js")).configSchemaCommand(ctx)),
+    );
 
   const sandbox = program.command("sandbox").description("the embedded sandbox clouds");
   sandbox
     .command("start")
     .description("run the sandbox in the foreground and print its endpoints, for other tools")
-    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/sandbox-start.js")).sandboxStart(ctx)));
+    .action((_opts, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/sandbox-start.js")).sandboxStart(ctx)),
+    );
   sandbox
     .command("reset")
     .description("empty the sandbox clouds (and the sandbox deployment's state)")
-    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/sandbox-reset.js")).sandboxReset(ctx)));
+    .action((_opts, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/sandbox-reset.js")).sandboxReset(ctx)),
+    );
 
   return program;
 }

@@ -22,5 +22,10 @@ export interface CommandContext {
 }
 
 export function configFlags(globals: GlobalOptions): ConfigFlags {
-  return { awsProfile: globals.awsProfile, awsRegion: globals.awsRegion, subscription: globals.subscription, tenant: globals.tenant };
+  return {
+    awsProfile: globals.awsProfile,
+    awsRegion: globals.awsRegion,
+    subscription: globals.subscription,
+    tenant: globals.tenant,
+  };
 }

@@ -46,19 +46,30 @@ export function isBridgeError(value: unknown): value is BridgeError {
 /** Wraps anything thrown by a cloud call, keeping the cloud's own error code in the message. */
 export function cloudError(action: string, cause: unknown, hint?: string): BridgeError {
   const info = describeCause(cause);
-  const denied = /AccessDenied|AuthorizationFailed|UnauthorizedOperation|Forbidden/i.test(info.code ?? "") || info.status === 403;
+  const denied =
+    /AccessDenied|AuthorizationFailed|UnauthorizedOperation|Forbidden/i.test(info.code ?? "") || info.status === 403;
   return new BridgeError(`${action} failed: ${info.code ? `${info.code}: ` : ""}${info.message}`, {
     code: denied ? "CLOUD_ACCESS_DENIED" : "CLOUD_CALL_FAILED",
     fault: denied ? "user" : "cloud",
     exitCode: EXIT.failure,
-    hint: hint ?? (denied ? "the signed-in principal lacks a permission this step needs; grant it, or run with credentials that have it" : undefined),
+    hint:
+      hint ??
+      (denied
+        ? "the signed-in principal lacks a permission this step needs; grant it, or run with credentials that have it"
+        : undefined),
     cause,
   });
 }
 
 export function describeCause(cause: unknown): { code?: string; message: string; status?: number } {
   if (cause && typeof cause === "object") {
-    const c = cause as { name?: string; code?: unknown; message?: unknown; statusCode?: unknown; $metadata?: { httpStatusCode?: number } };
+    const c = cause as {
+      name?: string;
+      code?: unknown;
+      message?: unknown;
+      statusCode?: unknown;
+      $metadata?: { httpStatusCode?: number };
+    };
     const code = typeof c.code === "string" ? c.code : c.name && c.name !== "Error" ? c.name : undefined;
     const status = typeof c.statusCode === "number" ? c.statusCode : c.$metadata?.httpStatusCode;
     return { code, message: typeof c.message === "string" ? c.message : String(cause), status };

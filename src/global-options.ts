@@ -11,8 +11,28 @@ export const globalOptionsSchema = z.object({
   debug: z._default(z.boolean(), false),
   color: z._default(z.boolean(), true),
   awsProfile: z.optional(z.string().check(z.minLength(1, "--aws-profile needs a profile name"))),
-  awsRegion: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "--aws-region must be a region code like eu-central-1"))),
-  subscription: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "--subscription must be a subscription GUID"))),
-  tenant: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "--tenant must be a tenant GUID"))),
+  awsRegion: z.optional(
+    z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "--aws-region must be a region code like eu-central-1")),
+  ),
+  subscription: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+          "--subscription must be a subscription GUID",
+        ),
+      ),
+  ),
+  tenant: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+          "--tenant must be a tenant GUID",
+        ),
+      ),
+  ),
 });
 export type GlobalOptions = z.infer<typeof globalOptionsSchema>;

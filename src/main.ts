@@ -25,7 +25,10 @@ function processIO(): IO {
  */
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
-  let reporter: Reporter = new HumanReporter({ write: io.stdout, writeError: io.stderr, isTTY: false, color: false }, false);
+  let reporter: Reporter = new HumanReporter(
+    { write: io.stdout, writeError: io.stderr, isTTY: false, color: false },
+    false,
+  );
   let debug = argv.includes("--debug");
 
   const program = buildProgram(async (cmd, action) => {
@@ -43,7 +46,15 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
     debug = globals.debug;
     reporter = globals.json
       ? new JsonReporter(io.stdout, globals.debug)
-      : new HumanReporter({ write: io.stdout, writeError: io.stderr, isTTY: io.isTTY, color: globals.color && io.isTTY && !io.env.NO_COLOR }, globals.debug);
+      : new HumanReporter(
+          {
+            write: io.stdout,
+            writeError: io.stderr,
+            isTTY: io.isTTY,
+            color: globals.color && io.isTTY && !io.env.NO_COLOR,
+          },
+          globals.debug,
+        );
     const ctx: CommandContext = { globals, reporter, io, commandLine: commandLineOf(cmd) };
     await action(ctx);
   }, VERSION);
@@ -54,7 +65,13 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
   program.configureOutput({
     writeOut: (text) => io.stdout(text),
     writeErr: json
-      ? (text) => void (text.trim() && io.stdout(`${JSON.stringify({ type: "error", code: "USAGE", fault: "user", message: redactText(text.replace(/^error: /, "").trim()), hint: "see `oidc-bridge --help`" })}\n`))
+      ? (text) =>
+          void (
+            text.trim() &&
+            io.stdout(
+              `${JSON.stringify({ type: "error", code: "USAGE", fault: "user", message: redactText(text.replace(/^error: /, "").trim()), hint: "see `oidc-bridge --help`" })}\n`,
+            )
+          )
       : (text) => io.stderr(redactText(text)),
   });
   exitOverrideAll(program, json);

@@ -24,7 +24,11 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
   if (!options.sandbox) {
     return {
       aws: awsClientSettings({ region: config.aws.region, profile: config.aws.profile, env }),
-      azure: azureSettings({ endpoints: cloudEndpoints(config.azure.cloud), tenantId: config.azure.tenantId, subscriptionId: config.azure.subscriptionId }),
+      azure: azureSettings({
+        endpoints: cloudEndpoints(config.azure.cloud),
+        tenantId: config.azure.tenantId,
+        subscriptionId: config.azure.subscriptionId,
+      }),
       close: async () => undefined,
     };
   }
@@ -42,7 +46,12 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
       env,
     }),
     azure: azureSettings({
-      endpoints: { resourceManager: arm, authorityHost: entra, armAudience: "https://management.azure.com", stsHost: entra },
+      endpoints: {
+        resourceManager: arm,
+        authorityHost: entra,
+        armAudience: "https://management.azure.com",
+        stsHost: entra,
+      },
       servicePrincipal: sandbox.azure,
       subscriptionId: config.azure.subscriptionId,
     }),

@@ -14,7 +14,11 @@ export async function identity(ctx: CommandContext, options: IdentityOptions): P
     ctx,
     async ({ config, store, session }) => {
       const trust = trustOutputs(store);
-      const [azure, iam, ssm] = await Promise.all([createResourcesPort(session.azure), createIamPort(session.aws), createSsmPort(session.aws)]);
+      const [azure, iam, ssm] = await Promise.all([
+        createResourcesPort(session.azure),
+        createIamPort(session.aws),
+        createSsmPort(session.aws),
+      ]);
       const ports = { azure, iam, ssm };
       const observed = await observeIdentity(config, trust, ports, ctx.reporter);
       const desired = identityDesired(config, store, trust.partition);
@@ -26,13 +30,16 @@ export async function identity(ctx: CommandContext, options: IdentityOptions): P
       }
       const result = await applyIdentity(observed, plan, desired, ports, store, ctx.reporter);
       await store.completeLayer("identity", `role ${result.roleArn} for principal ${result.identity.principalId}`);
-      ctx.reporter.result(`identity: ${result.changed ? "changed" : "unchanged"} (role ${result.roleArn}, principal ${result.identity.principalId})`, {
-        roleArn: result.roleArn,
-        identityId: result.identity.id,
-        principalId: result.identity.principalId,
-        clientId: result.identity.clientId,
-        changed: result.changed,
-      });
+      ctx.reporter.result(
+        `identity: ${result.changed ? "changed" : "unchanged"} (role ${result.roleArn}, principal ${result.identity.principalId})`,
+        {
+          roleArn: result.roleArn,
+          identityId: result.identity.id,
+          principalId: result.identity.principalId,
+          clientId: result.identity.clientId,
+          changed: result.changed,
+        },
+      );
     },
     (store) => void trustOutputs(store),
   );

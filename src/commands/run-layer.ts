@@ -21,7 +21,13 @@ export async function withDeployment<T>(
   /** Checks on the state that need no cloud: a failure here starts no sandbox and calls nothing. */
   precheck?: (store: StateStore) => void,
 ): Promise<T> {
-  const { config } = await loadConfig({ cwd: ctx.io.cwd, file: ctx.globals.config, sandbox: ctx.globals.sandbox, env: ctx.io.env, flags: configFlags(ctx.globals) });
+  const { config } = await loadConfig({
+    cwd: ctx.io.cwd,
+    file: ctx.globals.config,
+    sandbox: ctx.globals.sandbox,
+    env: ctx.io.env,
+    flags: configFlags(ctx.globals),
+  });
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const store = await StateStore.open({
     dir: stateDir,
@@ -31,10 +37,12 @@ export async function withDeployment<T>(
   });
   try {
     precheck?.(store);
-    const session = await ctx.reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
-      openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
+    const session = await ctx.reporter.step(
+      ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients",
+      () => openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
     );
-    if (session.sandbox && !session.sandbox.owned) ctx.reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
+    if (session.sandbox && !session.sandbox.owned)
+      ctx.reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
     try {
       return await run({ config, store, session });
     } finally {

@@ -15,11 +15,19 @@ export async function sandboxReset(ctx: CommandContext): Promise<void> {
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const dir = join(stateDir, "sandbox");
   await ensurePrivateDir(stateDir);
-  const lock = await acquireLock(stateDir, { pid: process.pid, startedAt: new Date().toISOString(), command: ctx.commandLine }, (m) => ctx.reporter.warn(m));
+  const lock = await acquireLock(
+    stateDir,
+    { pid: process.pid, startedAt: new Date().toISOString(), command: ctx.commandLine },
+    (m) => ctx.reporter.warn(m),
+  );
   try {
     const state = await readState(stateDir).catch(() => undefined);
     if (state && state.target !== "sandbox") {
-      throw userError("SANDBOX_RESET_REAL_STATE", `${stateDir} holds a deployment in the real clouds; sandbox reset will not touch it`, "pass the --state-dir of the sandbox deployment");
+      throw userError(
+        "SANDBOX_RESET_REAL_STATE",
+        `${stateDir} holds a deployment in the real clouds; sandbox reset will not touch it`,
+        "pass the --state-dir of the sandbox deployment",
+      );
     }
     let entries: string[] = [];
     try {
@@ -29,7 +37,11 @@ export async function sandboxReset(ctx: CommandContext): Promise<void> {
     }
     const running = await readRunning(dir);
     if (running) {
-      throw userError("SANDBOX_RUNNING", `a sandbox is running from ${dir} (\`oidc-bridge sandbox start\`, pid ${running.pid})`, "stop it first (Ctrl-C in its terminal)");
+      throw userError(
+        "SANDBOX_RUNNING",
+        `a sandbox is running from ${dir} (\`oidc-bridge sandbox start\`, pid ${running.pid})`,
+        "stop it first (Ctrl-C in its terminal)",
+      );
     }
     // The CA and the ports stay: anything that trusts them keeps working.
     const removed = entries.filter((e) => (e.endsWith(".json") && e !== "ports.json") || e === "journal.jsonl");
@@ -38,7 +50,10 @@ export async function sandboxReset(ctx: CommandContext): Promise<void> {
       await rm(join(stateDir, STATE_FILE), { force: true });
       await rm(join(stateDir, `${STATE_FILE}.bak`), { force: true });
     }
-    ctx.reporter.result(`sandbox emptied (${removed.length} file(s) removed${state ? ", sandbox deployment state forgotten" : ""})`, { removed, stateForgotten: Boolean(state) });
+    ctx.reporter.result(
+      `sandbox emptied (${removed.length} file(s) removed${state ? ", sandbox deployment state forgotten" : ""})`,
+      { removed, stateForgotten: Boolean(state) },
+    );
   } finally {
     await lock.release();
   }

@@ -8,17 +8,30 @@ export async function status(ctx: CommandContext): Promise<void> {
   const dir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const state = await readState(dir, ctx.globals.sandbox ? "sandbox" : undefined);
   if (!state) {
-    ctx.reporter.result(`no deployment recorded in ${dir}; run \`oidc-bridge up\`${ctx.globals.sandbox ? " --sandbox" : ""} to create one`, { stateDir: dir, layers: {} });
+    ctx.reporter.result(
+      `no deployment recorded in ${dir}; run \`oidc-bridge up\`${ctx.globals.sandbox ? " --sandbox" : ""} to create one`,
+      { stateDir: dir, layers: {} },
+    );
     return;
   }
-  ctx.reporter.info(`deployment ${state.deploymentId} (${state.target === "sandbox" ? "sandbox" : "real clouds"}), state ${dir}/state.json, updated ${state.updatedAt}`);
+  ctx.reporter.info(
+    `deployment ${state.deploymentId} (${state.target === "sandbox" ? "sandbox" : "real clouds"}), state ${dir}/state.json, updated ${state.updatedAt}`,
+  );
   const layers: Record<string, unknown> = {};
   for (const layer of LAYERS) {
     const resources = state.resources.filter((r) => r.layer === layer);
     const done = state.layers[layer];
     layers[layer] = { completedAt: done?.completedAt ?? null, resources };
-    ctx.reporter.info(`${layer}: ${done ? `done ${done.completedAt} (${done.summary})` : resources.length ? "started, not finished" : "not created"}`);
-    for (const r of resources) ctx.reporter.info(`  ${r.kind} ${r.id}${r.createdByUs ? "" : " (adopted: left alone by destroy)"}`);
+    ctx.reporter.info(
+      `${layer}: ${done ? `done ${done.completedAt} (${done.summary})` : resources.length ? "started, not finished" : "not created"}`,
+    );
+    for (const r of resources)
+      ctx.reporter.info(`  ${r.kind} ${r.id}${r.createdByUs ? "" : " (adopted: left alone by destroy)"}`);
   }
-  ctx.reporter.result(`${state.resources.length} resource(s) recorded`, { stateDir: dir, deploymentId: state.deploymentId, target: state.target, layers });
+  ctx.reporter.result(`${state.resources.length} resource(s) recorded`, {
+    stateDir: dir,
+    deploymentId: state.deploymentId,
+    target: state.target,
+    layers,
+  });
 }

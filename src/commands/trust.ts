@@ -12,7 +12,12 @@ export interface TrustOptions {
 export async function trust(ctx: CommandContext, options: TrustOptions): Promise<void> {
   await withDeployment(ctx, async ({ config, store, session }) => {
     const [iam, sts] = await Promise.all([createIamPort(session.aws), createStsPort(session.aws)]);
-    const observed = await observeTrust(config, session.azure.endpoints.stsHost, { iam, sts, signIn: createSignInPort(session.azure) }, ctx.reporter);
+    const observed = await observeTrust(
+      config,
+      session.azure.endpoints.stsHost,
+      { iam, sts, signIn: createSignInPort(session.azure) },
+      ctx.reporter,
+    );
     const desired = trustDesired(config, store);
     const plan = planTrust(observed, desired);
     ctx.reporter.plan({ layer: "trust", actions: plan.actions });

@@ -17,7 +17,10 @@ export function parseCidr(text: string): Cidr | undefined {
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.bits >= outer.bits && Math.floor(inner.base / 2 ** (32 - outer.bits)) === Math.floor(outer.base / 2 ** (32 - outer.bits));
+  return (
+    inner.bits >= outer.bits &&
+    Math.floor(inner.base / 2 ** (32 - outer.bits)) === Math.floor(outer.base / 2 ** (32 - outer.bits))
+  );
 }
 
 const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c) as Cidr);

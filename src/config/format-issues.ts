@@ -1,7 +1,11 @@
 import type { z } from "zod";
 
 /** Turns zod issues into one line each: field path, what was given, what is wanted. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: readonly string[], source: string): string[] {
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  knownKeys: readonly string[],
+  source: string,
+): string[] {
   return issues.flatMap((issue) => {
     const at = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {

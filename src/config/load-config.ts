@@ -111,7 +111,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   return { config: parsed.data, source };
 }
 
-async function readConfigFile(options: LoadConfigOptions): Promise<{ path: string; value: Record<string, unknown> } | undefined> {
+async function readConfigFile(
+  options: LoadConfigOptions,
+): Promise<{ path: string; value: Record<string, unknown> } | undefined> {
   // Under --sandbox the built-in config is complete; a file is read only when named.
   if (options.sandbox && options.file === undefined) return undefined;
   const path = resolve(options.cwd, options.file ?? DEFAULT_CONFIG_FILE);
@@ -131,10 +133,18 @@ async function readConfigFile(options: LoadConfigOptions): Promise<{ path: strin
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw userError("CONFIG_NOT_JSON", `${path} is not valid JSON: ${(err as Error).message}`, "fix the JSON syntax (an editor with the config schema helps: `oidc-bridge config schema`)");
+    throw userError(
+      "CONFIG_NOT_JSON",
+      `${path} is not valid JSON: ${(err as Error).message}`,
+      "fix the JSON syntax (an editor with the config schema helps: `oidc-bridge config schema`)",
+    );
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw userError("CONFIG_NOT_OBJECT", `${path} must hold a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`, "start from config.example.json");
+    throw userError(
+      "CONFIG_NOT_OBJECT",
+      `${path} must hold a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
+      "start from config.example.json",
+    );
   }
   return { path, value: value as Record<string, unknown> };
 }
@@ -174,7 +184,17 @@ function get(source: unknown, path: readonly string[]): unknown {
 let keysCache: string[] | undefined;
 function knownKeys(): string[] {
   if (keysCache) return keysCache;
-  const keys = new Set<string>(["$schema", "subscriptionId", "tenantId", "profile", "cloud", "resourceManager", "authorityHost", "armAudience", "stsHost"]);
+  const keys = new Set<string>([
+    "$schema",
+    "subscriptionId",
+    "tenantId",
+    "profile",
+    "cloud",
+    "resourceManager",
+    "authorityHost",
+    "armAudience",
+    "stsHost",
+  ]);
   const walk = (v: unknown): void => {
     if (!isPlainObject(v)) return;
     for (const [k, inner] of Object.entries(v)) {

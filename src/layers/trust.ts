@@ -55,21 +55,38 @@ export interface TrustPlan {
   readonly record: boolean;
 }
 
-export async function observeTrust(config: Config, issuerHost: string, ports: TrustPorts, reporter: Reporter): Promise<TrustObservation> {
-  const tenantId = config.azure.tenantId ?? (await reporter.step("find the tenant of the signed-in Azure credential", () => ports.signIn.tenantId()));
+export async function observeTrust(
+  config: Config,
+  issuerHost: string,
+  ports: TrustPorts,
+  reporter: Reporter,
+): Promise<TrustObservation> {
+  const tenantId =
+    config.azure.tenantId ??
+    (await reporter.step("find the tenant of the signed-in Azure credential", () => ports.signIn.tenantId()));
   if (!GUID.test(tenantId)) {
-    throw userError("TENANT_INVALID", `azure.tenantId: "${tenantId}" is not a GUID`, "use the tenant (directory) id, e.g. from `az account show --query tenantId`");
+    throw userError(
+      "TENANT_INVALID",
+      `azure.tenantId: "${tenantId}" is not a GUID`,
+      "use the tenant (directory) id, e.g. from `az account show --query tenantId`",
+    );
   }
   const issuer = `${issuerHost}/${tenantId}/`;
   const discovery = await reporter.step(`read OpenID discovery of ${issuer}`, () => discover(issuer, ports.fetch));
-  const hosts = [discovery.jwksUri, issuer].map((u) => new URL(u)).filter((u, i, all) => all.findIndex((o) => o.host === u.host) === i);
+  const hosts = [discovery.jwksUri, issuer]
+    .map((u) => new URL(u))
+    .filter((u, i, all) => all.findIndex((o) => o.host === u.host) === i);
   const read = ports.thumbprint ?? thumbprintOf;
-  const thumbprints = await reporter.step(`read TLS thumbprints of ${hosts.map((h) => h.host).join(" and ")}`, () => Promise.all(hosts.map((h) => read(h.href))));
+  const thumbprints = await reporter.step(`read TLS thumbprints of ${hosts.map((h) => h.host).join(" and ")}`, () =>
+    Promise.all(hosts.map((h) => read(h.href))),
+  );
   const caller = await reporter.step("find the AWS account", () => ports.sts.callerIdentity());
   const providerUrl = issuer.replace(/^https:\/\//, "");
   const providerArn = `arn:${caller.partition}:iam::${caller.account}:oidc-provider/${providerUrl}`;
   // IAM names a provider by its URL, so its ARN is known: one Get says whether it exists.
-  const existing = await reporter.step("look for the IAM OpenID Connect provider", () => ports.iam.getOidcProvider(providerArn));
+  const existing = await reporter.step("look for the IAM OpenID Connect provider", () =>
+    ports.iam.getOidcProvider(providerArn),
+  );
   return { tenantId, issuer, providerUrl, providerArn, partition: caller.partition, thumbprints, existing };
 }
 
@@ -80,7 +97,13 @@ export function planTrust(observed: TrustObservation, desired: TrustDesired): Tr
   const existing = observed.existing;
   if (!existing) {
     return {
-      actions: [{ kind: "create", resource, reason: `no provider trusts issuer ${observed.issuer}; client ID ${desired.audience}, thumbprints of ${observed.thumbprints.map((t) => t.host).join(", ")}` }],
+      actions: [
+        {
+          kind: "create",
+          resource,
+          reason: `no provider trusts issuer ${observed.issuer}; client ID ${desired.audience}, thumbprints of ${observed.thumbprints.map((t) => t.host).join(", ")}`,
+        },
+      ],
       clientIds: [desired.audience],
       thumbprints: unique(current).slice(0, MAX_THUMBPRINTS),
       create: true,
@@ -95,13 +118,25 @@ export function planTrust(observed: TrustObservation, desired: TrustDesired): Tr
   if (!desired.recorded) {
     actions.push(
       createdByUs
-        ? { kind: "adopt", resource, reason: "created by this deployment (its tags say so) but missing from the state file: recorded again" }
-        : { kind: "adopt", resource, reason: "exists and was not created by this deployment: used as is, and `destroy` will leave it alone" },
+        ? {
+            kind: "adopt",
+            resource,
+            reason: "created by this deployment (its tags say so) but missing from the state file: recorded again",
+          }
+        : {
+            kind: "adopt",
+            resource,
+            reason: "exists and was not created by this deployment: used as is, and `destroy` will leave it alone",
+          },
     );
   }
   const addClientId = !existing.clientIds.includes(desired.audience);
   if (addClientId) {
-    actions.push({ kind: "update", resource, reason: `add client ID ${desired.audience}${existing.clientIds.length ? ` (keeping ${existing.clientIds.join(", ")})` : ""}` });
+    actions.push({
+      kind: "update",
+      resource,
+      reason: `add client ID ${desired.audience}${existing.clientIds.length ? ` (keeping ${existing.clientIds.join(", ")})` : ""}`,
+    });
   }
   const missing = unique(current).filter((t) => !existing.thumbprints.map((x) => x.toLowerCase()).includes(t));
   let thumbprints = [...existing.thumbprints];
@@ -120,8 +155,22 @@ export function planTrust(observed: TrustObservation, desired: TrustDesired): Tr
       reason: `add thumbprint${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (keeping the ${existing.thumbprints.length - dropped.length} already there${dropped.length ? `; dropping the oldest, ${dropped.join(", ")}, as IAM allows ${MAX_THUMBPRINTS}` : ""})`,
     });
   }
-  if (!actions.some((a) => a.kind === "update")) actions.push({ kind: "unchanged", resource, reason: `already trusts ${observed.issuer} for ${desired.audience} with current thumbprints` });
-  return { actions, clientIds: addClientId ? [...existing.clientIds, desired.audience] : existing.clientIds, thumbprints, create: false, addClientId, updateThumbprints: missing.length > 0, createdByUs, record: !desired.recorded };
+  if (!actions.some((a) => a.kind === "update"))
+    actions.push({
+      kind: "unchanged",
+      resource,
+      reason: `already trusts ${observed.issuer} for ${desired.audience} with current thumbprints`,
+    });
+  return {
+    actions,
+    clientIds: addClientId ? [...existing.clientIds, desired.audience] : existing.clientIds,
+    thumbprints,
+    create: false,
+    addClientId,
+    updateThumbprints: missing.length > 0,
+    createdByUs,
+    record: !desired.recorded,
+  };
 }
 
 export interface TrustResult {
@@ -131,27 +180,66 @@ export interface TrustResult {
   readonly changed: boolean;
 }
 
-export async function applyTrust(observed: TrustObservation, plan: TrustPlan, desired: TrustDesired, iam: IamPort, store: StateStore, reporter: Reporter): Promise<TrustResult> {
-  const attributes = { url: observed.issuer, tenantId: observed.tenantId, audience: desired.audience, partition: observed.partition };
+export async function applyTrust(
+  observed: TrustObservation,
+  plan: TrustPlan,
+  desired: TrustDesired,
+  iam: IamPort,
+  store: StateStore,
+  reporter: Reporter,
+): Promise<TrustResult> {
+  const attributes = {
+    url: observed.issuer,
+    tenantId: observed.tenantId,
+    audience: desired.audience,
+    partition: observed.partition,
+  };
   await store.ensureSaved();
-  const record = (): Promise<void> => store.record({ kind: PROVIDER_KIND, layer: "trust", id: observed.providerArn, createdByUs: plan.createdByUs, attributes });
+  const record = (): Promise<void> =>
+    store.record({
+      kind: PROVIDER_KIND,
+      layer: "trust",
+      id: observed.providerArn,
+      createdByUs: plan.createdByUs,
+      attributes,
+    });
   if (plan.create) {
     const arn = await reporter.step("create the IAM OpenID Connect provider", () =>
-      iam.createOidcProvider({ url: observed.issuer, clientIds: plan.clientIds, thumbprints: plan.thumbprints, tags: desired.tags }),
+      iam.createOidcProvider({
+        url: observed.issuer,
+        clientIds: plan.clientIds,
+        thumbprints: plan.thumbprints,
+        tags: desired.tags,
+      }),
     );
-    if (arn !== observed.providerArn) reporter.debug("IAM returned another ARN than expected", { expected: observed.providerArn, arn });
+    if (arn !== observed.providerArn)
+      reporter.debug("IAM returned another ARN than expected", { expected: observed.providerArn, arn });
     await record();
   } else {
     if (plan.record) await record();
-    if (plan.addClientId) await reporter.step(`add client ID ${desired.audience}`, () => iam.addClientId(observed.providerArn, desired.audience));
-    if (plan.updateThumbprints) await reporter.step("update thumbprints", () => iam.updateThumbprints(observed.providerArn, plan.thumbprints));
+    if (plan.addClientId)
+      await reporter.step(`add client ID ${desired.audience}`, () =>
+        iam.addClientId(observed.providerArn, desired.audience),
+      );
+    if (plan.updateThumbprints)
+      await reporter.step("update thumbprints", () => iam.updateThumbprints(observed.providerArn, plan.thumbprints));
   }
-  return { providerArn: observed.providerArn, issuer: observed.issuer, tenantId: observed.tenantId, changed: plan.create || plan.addClientId || plan.updateThumbprints };
+  return {
+    providerArn: observed.providerArn,
+    issuer: observed.issuer,
+    tenantId: observed.tenantId,
+    changed: plan.create || plan.addClientId || plan.updateThumbprints,
+  };
 }
 
 export function trustDesired(config: Config, store: StateStore): TrustDesired {
   const recorded = store.find(PROVIDER_KIND, "trust");
-  return { audience: config.oidc.audience, tags: ownedTags(config, store.state.deploymentId), deploymentId: store.state.deploymentId, recorded: recorded && { createdByUs: recorded.createdByUs } };
+  return {
+    audience: config.oidc.audience,
+    tags: ownedTags(config, store.state.deploymentId),
+    deploymentId: store.state.deploymentId,
+    recorded: recorded && { createdByUs: recorded.createdByUs },
+  };
 }
 
 function unique(values: readonly string[]): string[] {

@@ -34,7 +34,14 @@ export async function discover(issuer: string, fetcher: Fetcher = fetch, timeout
   } catch (err) {
     throw fail(`unreachable (${describeFetchError(err)})`, err);
   }
-  if (!response.ok) throw fail(`HTTP ${response.status} ${response.statusText}`.trim(), undefined, response.status === 400 || response.status === 404 ? "the tenant id is probably wrong: check azure.tenantId" : undefined);
+  if (!response.ok)
+    throw fail(
+      `HTTP ${response.status} ${response.statusText}`.trim(),
+      undefined,
+      response.status === 400 || response.status === 404
+        ? "the tenant id is probably wrong: check azure.tenantId"
+        : undefined,
+    );
   const text = await response.text();
   let json: unknown;
   try {

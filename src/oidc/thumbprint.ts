@@ -38,16 +38,23 @@ export async function thumbprintOf(url: string, timeoutMs = 10_000): Promise<Hos
     socket.once("timeout", () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)));
     socket.once("error", reject);
   }).catch((err: unknown) => {
-    throw new BridgeError(`cannot read the TLS certificate of ${host}: ${err instanceof Error ? err.message : String(err)}`, {
-      code: "OIDC_THUMBPRINT_FAILED",
-      fault: "cloud",
-      cause: err,
-      hint: "check that this machine can reach the host on port 443",
-    });
+    throw new BridgeError(
+      `cannot read the TLS certificate of ${host}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        code: "OIDC_THUMBPRINT_FAILED",
+        fault: "cloud",
+        cause: err,
+        hint: "check that this machine can reach the host on port 443",
+      },
+    );
   });
   const top = lastPresented(chain);
   const cert = new X509Certificate(top.raw);
-  return { host, thumbprint: cert.fingerprint.replace(/:/g, "").toLowerCase(), subject: cert.subject.replace(/\n/g, ", ") };
+  return {
+    host,
+    thumbprint: cert.fingerprint.replace(/:/g, "").toLowerCase(),
+    subject: cert.subject.replace(/\n/g, ", "),
+  };
 }
 
 function lastPresented(leaf: DetailedPeerCertificate): PeerCertificate {

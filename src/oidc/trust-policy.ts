@@ -37,7 +37,10 @@ export function normalisePolicy(policy: unknown): unknown {
   if (Array.isArray(policy)) {
     const items = policy.map(normalisePolicy);
     if (items.length === 1) return items[0];
-    return items.map((i) => JSON.stringify(i)).sort().map((s) => JSON.parse(s) as unknown);
+    return items
+      .map((i) => JSON.stringify(i))
+      .sort()
+      .map((s) => JSON.parse(s) as unknown);
   }
   if (policy && typeof policy === "object") {
     const out: Record<string, unknown> = {};
@@ -57,7 +60,8 @@ export function policyDifferences(actual: unknown, wanted: unknown): string[] {
     if (JSON.stringify(a) === JSON.stringify(w)) return;
     const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
     if (isObject(a) && isObject(w)) {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(w)])) walk(a[key], w[key], path ? `${path}.${key}` : key);
+      for (const key of new Set([...Object.keys(a), ...Object.keys(w)]))
+        walk(a[key], w[key], path ? `${path}.${key}` : key);
       return;
     }
     const show = (v: unknown): string => (v === undefined ? "(absent)" : JSON.stringify(v));

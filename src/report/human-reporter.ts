@@ -42,7 +42,10 @@ export class HumanReporter implements Reporter {
     let timer: NodeJS.Timeout | undefined;
     if (this.out.isTTY) {
       let frame = 0;
-      const draw = (): void => this.out.write(`\r\u001b[2K${SPINNER[frame++ % SPINNER.length]} ${redactText(title)} ${this.paint(2, elapsed())}`);
+      const draw = (): void =>
+        this.out.write(
+          `\r\u001b[2K${SPINNER[frame++ % SPINNER.length]} ${redactText(title)} ${this.paint(2, elapsed())}`,
+        );
       draw();
       timer = setInterval(draw, 100);
       timer.unref();
@@ -72,12 +75,15 @@ export class HumanReporter implements Reporter {
   }
   debug(message: string, data?: Record<string, unknown>): void {
     if (!this.debugEnabled) return;
-    this.out.writeError(`${this.paint(2, `debug: ${redactText(message)}${data ? ` ${redactText(JSON.stringify(data))}` : ""}`)}\n`);
+    this.out.writeError(
+      `${this.paint(2, `debug: ${redactText(message)}${data ? ` ${redactText(JSON.stringify(data))}` : ""}`)}\n`,
+    );
   }
   plan(plan: PlanReport): void {
     const changes = plan.actions.filter((a) => a.kind !== "unchanged" && a.kind !== "skip");
     this.line(`Plan for ${plan.layer}: ${changes.length === 0 ? "nothing to change" : `${changes.length} change(s)`}`);
-    for (const action of plan.actions) this.line(`  ${MARK[action.kind]} ${action.kind} ${action.resource}: ${action.reason}`);
+    for (const action of plan.actions)
+      this.line(`  ${MARK[action.kind]} ${action.kind} ${action.resource}: ${action.reason}`);
   }
   result(summary: string): void {
     this.line(summary);

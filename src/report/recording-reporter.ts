@@ -46,6 +46,8 @@ export class RecordingReporter implements Reporter {
   }
   /** Every planned action, of one kind or all. */
   actions(kind?: Action["kind"]): Action[] {
-    return this.events.flatMap((e) => (e.type === "plan" ? e.plan.actions.filter((a) => !kind || a.kind === kind) : []));
+    return this.events.flatMap((e) =>
+      e.type === "plan" ? e.plan.actions.filter((a) => !kind || a.kind === kind) : [],
+    );
   }
 }

@@ -8,7 +8,10 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // JWTs (and JWS in general): three base64url segments, the first a JSON header ("eyJ").
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted jwt]"],
   // AWS secret access keys and session tokens when named as such (JSON, XML, env, ini, query).
-  [/((?:aws_?)?secret_?access_?key|SecretAccessKey|aws_?session_?token|SessionToken|client_?secret|clientSecret|password)(\\?["']?\s*[:=>]\s*\\?["']?|">|=)([^\s"'<&,}\\]+)/gi, "$1$2[redacted]"],
+  [
+    /((?:aws_?)?secret_?access_?key|SecretAccessKey|aws_?session_?token|SessionToken|client_?secret|clientSecret|password)(\\?["']?\s*[:=>]\s*\\?["']?|">|=)([^\s"'<&,}\\]+)/gi,
+    "$1$2[redacted]",
+  ],
   // SigV4 signatures in Authorization headers and presigned URLs.
   [/(Signature=)[0-9a-f]{64}/g, "$1[redacted]"],
   // Bearer tokens that are not JWTs.
@@ -35,4 +38,5 @@ export function redactValue(value: unknown): unknown {
   return value;
 }
 
-const SECRET_KEY = /^(secret.*|.*secret(access)?key|.*password|.*sessiontoken|access_?token|refresh_?token|id_?token|client_?secret|private_?key|authorization)$/i;
+const SECRET_KEY =
+  /^(secret.*|.*secret(access)?key|.*password|.*sessiontoken|access_?token|refresh_?token|id_?token|client_?secret|private_?key|authorization)$/i;

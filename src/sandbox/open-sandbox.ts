@@ -28,7 +28,11 @@ export function sandboxDir(stateDir: string): string {
  * The sandbox for one command: the one `sandbox start` is running, if any, else one started in
  * this process on the same ports as last time (issuer URLs contain the port, so they must not move).
  */
-export async function openSandbox(stateDir: string, env: Readonly<Record<string, string | undefined>>, options: { foreground?: boolean } = {}): Promise<SandboxHandle> {
+export async function openSandbox(
+  stateDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { foreground?: boolean } = {},
+): Promise<SandboxHandle> {
   const dir = sandboxDir(stateDir);
   const running = options.foreground ? undefined : await readRunning(dir);
   let sandbox: RunningSandbox | undefined;
@@ -38,9 +42,15 @@ export async function openSandbox(stateDir: string, env: Readonly<Record<string,
   if (running) {
     ({ endpoints, caPem, journalPath } = running);
   } else {
-    sandbox = await startSandbox({ dir, services: [createAwsService(), createAzureService()], env: { ...env } }).catch((err: unknown) => {
-      throw userError("SANDBOX_START_FAILED", `cannot start the sandbox in ${dir}: ${err instanceof Error ? err.message : String(err)}`, "stop the other sandbox using this state folder, or use another --state-dir");
-    });
+    sandbox = await startSandbox({ dir, services: [createAwsService(), createAzureService()], env: { ...env } }).catch(
+      (err: unknown) => {
+        throw userError(
+          "SANDBOX_START_FAILED",
+          `cannot start the sandbox in ${dir}: ${err instanceof Error ? err.message : String(err)}`,
+          "stop the other sandbox using this state folder, or use another --state-dir",
+        );
+      },
+    );
     ({ endpoints, caPem, journalPath } = sandbox);
     if (options.foreground) await publishRunning(dir, { pid: process.pid, endpoints, caPem, journalPath });
   }
@@ -72,7 +82,11 @@ const trusted = new Set<string>();
 function trustCa(caPem: string): void {
   if (trusted.has(caPem)) return;
   if (typeof setDefaultCACertificates !== "function") {
-    throw userError("SANDBOX_NODE_TOO_OLD", `the sandbox needs Node.js 24.5 or newer to trust its CA in-process (this is ${process.version})`, "run oidc-bridge with Node 24 (see README: scripts/use-node24.sh)");
+    throw userError(
+      "SANDBOX_NODE_TOO_OLD",
+      `the sandbox needs Node.js 24.5 or newer to trust its CA in-process (this is ${process.version})`,
+      "run oidc-bridge with Node 24 (see README: scripts/use-node24.sh)",
+    );
   }
   setDefaultCACertificates([...getCACertificates("default"), caPem]);
   trusted.add(caPem);

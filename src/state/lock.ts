@@ -42,13 +42,18 @@ export async function acquireLock(dir: string, me: LockHolder, warn: (message: s
     );
     await rm(path, { force: true });
   }
-  throw userError("STATE_LOCKED", `could not take the lock on ${dir}: another command took it at the same moment`, "run the command again");
+  throw userError(
+    "STATE_LOCKED",
+    `could not take the lock on ${dir}: another command took it at the same moment`,
+    "run the command again",
+  );
 }
 
 async function readHolder(path: string): Promise<LockHolder | undefined> {
   try {
     const value = JSON.parse(await readFile(path, "utf8")) as Partial<LockHolder>;
-    if (typeof value.pid === "number") return { pid: value.pid, startedAt: String(value.startedAt), command: String(value.command) };
+    if (typeof value.pid === "number")
+      return { pid: value.pid, startedAt: String(value.startedAt), command: String(value.command) };
   } catch {
     // A half-written lock file (killed between create and write) counts as stale.
   }

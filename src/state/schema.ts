@@ -32,6 +32,9 @@ export const stateSchema = z.strictObject({
   updatedAt: z.string(),
   resources: z.array(resourceRecord),
   /** When each layer last completed, by layer. */
-  layers: z._default(z.partialRecord(z.enum(LAYERS), z.strictObject({ completedAt: z.string(), summary: z.string() })), {}),
+  layers: z._default(
+    z.partialRecord(z.enum(LAYERS), z.strictObject({ completedAt: z.string(), summary: z.string() })),
+    {},
+  ),
 });
 export type State = z.infer<typeof stateSchema>;

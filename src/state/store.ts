@@ -16,7 +16,11 @@ export async function readState(dir: string, target?: Target): Promise<State | u
   try {
     const info = await lstat(path);
     if (info.isSymbolicLink()) {
-      throw userError("STATE_SYMLINK", `${path} is a symbolic link; oidc-bridge never reads or writes state through a link`, "replace the link with the real file, or use another --state-dir");
+      throw userError(
+        "STATE_SYMLINK",
+        `${path} is a symbolic link; oidc-bridge never reads or writes state through a link`,
+        "replace the link with the real file, or use another --state-dir",
+      );
     }
     text = await readFile(path, "utf8");
   } catch (err) {
@@ -45,7 +49,9 @@ export async function readState(dir: string, target?: Target): Promise<State | u
     throw userError(
       "STATE_TARGET_MISMATCH",
       `${path} records a deployment in the ${parsed.data.target === "sandbox" ? "sandbox" : "real clouds"}, but this command runs against the ${target === "sandbox" ? "sandbox" : "real clouds"}`,
-      target === "sandbox" ? "add no --sandbox, or use another --state-dir for the sandbox" : "add --sandbox, or use another --state-dir",
+      target === "sandbox"
+        ? "add no --sandbox, or use another --state-dir for the sandbox"
+        : "add --sandbox, or use another --state-dir",
     );
   }
   return parsed.data;
@@ -109,20 +115,28 @@ export class StateStore {
   }
 
   /** Records (or updates, by kind + id) a resource the moment it exists in the cloud. */
-  async record(resource: Omit<ResourceRecord, "recordedAt" | "attributes"> & { attributes?: Record<string, unknown> }): Promise<void> {
+  async record(
+    resource: Omit<ResourceRecord, "recordedAt" | "attributes"> & { attributes?: Record<string, unknown> },
+  ): Promise<void> {
     const entry: ResourceRecord = { attributes: {}, ...resource, recordedAt: this.now().toISOString() };
     const others = this.current.resources.filter((r) => !(r.kind === entry.kind && r.id === entry.id));
     await this.write({ ...this.current, resources: [...others, entry] });
   }
 
   async forget(kind: string, id: string): Promise<void> {
-    await this.write({ ...this.current, resources: this.current.resources.filter((r) => !(r.kind === kind && r.id === id)) });
+    await this.write({
+      ...this.current,
+      resources: this.current.resources.filter((r) => !(r.kind === kind && r.id === id)),
+    });
   }
 
   async completeLayer(layer: LayerName, summary: string): Promise<void> {
     // An unchanged re-run leaves the file alone: nothing happened worth a write.
     if (this.current.layers[layer]?.summary === summary) return;
-    await this.write({ ...this.current, layers: { ...this.current.layers, [layer]: { completedAt: this.now().toISOString(), summary } } });
+    await this.write({
+      ...this.current,
+      layers: { ...this.current.layers, [layer]: { completedAt: this.now().toISOString(), summary } },
+    });
   }
 
   /**

@@ -10,7 +10,11 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const info = await lstat(dir);
   if (info.isSymbolicLink() || !info.isDirectory()) {
-    throw userError("UNSAFE_DIRECTORY", `${dir} is not a plain directory (a symbolic link or a file is in the way)`, "oidc-bridge keeps secrets there and never follows links: point --state-dir at a real folder");
+    throw userError(
+      "UNSAFE_DIRECTORY",
+      `${dir} is not a plain directory (a symbolic link or a file is in the way)`,
+      "oidc-bridge keeps secrets there and never follows links: point --state-dir at a real folder",
+    );
   }
   if ((info.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
 }
@@ -27,13 +31,21 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   await ensurePrivateDir(dir);
   try {
     const existing = await lstat(path);
-    if (existing.isSymbolicLink()) throw userError("UNSAFE_FILE", `refusing to write ${path}: it is a symbolic link`, "replace the link with a real file, or remove it");
+    if (existing.isSymbolicLink())
+      throw userError(
+        "UNSAFE_FILE",
+        `refusing to write ${path}: it is a symbolic link`,
+        "replace the link with a real file, or remove it",
+      );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
   // Unique per process and call; "wx" below refuses a name that exists anyway. (No node:crypto:
   // loading it costs start-up time on the read-only paths that import this module.)
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`);
+  const tmp = join(
+    dir,
+    `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`,
+  );
   // "wx": never follow or reuse an existing file at the temp path.
   const handle = await open(tmp, "wx", 0o600);
   try {

@@ -14,7 +14,11 @@ beforeEach(async () => (dir = await tempDir()));
 afterEach(async () => dir.cleanup());
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir.path,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -22,7 +26,19 @@ describe("the built CLI", () => {
   test("--help lists the commands and the global options", () => {
     const { status, stdout } = cli("--help");
     expect(status).toBe(0);
-    for (const word of ["status", "trust", "identity", "config", "sandbox", "--sandbox", "--state-dir", "--json", "--debug", "--no-color"]) expect(stdout).toContain(word);
+    for (const word of [
+      "status",
+      "trust",
+      "identity",
+      "config",
+      "sandbox",
+      "--sandbox",
+      "--state-dir",
+      "--json",
+      "--debug",
+      "--no-color",
+    ])
+      expect(stdout).toContain(word);
   });
 
   test("config check accepts config.example.json", () => {
@@ -32,7 +48,10 @@ describe("the built CLI", () => {
   });
 
   test("config check with three problems exits 2, names all three fields, and shows no stack trace", async () => {
-    await writeFile(join(dir.path, "bad.json"), JSON.stringify({ aws: { maxSessionDuration: "long" }, colour: "blue", adminCidrs: ["1.2.3.4/40"] }));
+    await writeFile(
+      join(dir.path, "bad.json"),
+      JSON.stringify({ aws: { maxSessionDuration: "long" }, colour: "blue", adminCidrs: ["1.2.3.4/40"] }),
+    );
     const { status, stderr } = cli("config", "check", "-c", "bad.json");
     expect(status).toBe(2);
     expect(stderr).toContain("aws.maxSessionDuration");
@@ -47,7 +66,10 @@ describe("the built CLI", () => {
     await writeFile(join(dir.path, "oidc-bridge.json"), JSON.stringify({ azure: { location: "West Europe" } }));
     const { status, stdout } = cli("--json", "config", "check");
     expect(status).toBe(2);
-    const events = stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; code?: string; details?: string[] });
+    const events = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; code?: string; details?: string[] });
     expect(events.at(-1)?.type).toBe("error");
     expect(events.at(-1)?.code).toBe("CONFIG_INVALID");
     expect(events.at(-1)?.details?.[0]).toContain("azure.location");
@@ -76,7 +98,11 @@ describe("the built CLI", () => {
     const { status, stdout, stderr } = cli("--json", "trust", "--dry-rnu");
     expect(status).toBe(2);
     expect(stderr).toBe("");
-    expect(JSON.parse(stdout.trim()) as unknown).toMatchObject({ type: "error", code: "USAGE", message: "unknown option '--dry-rnu'\n(Did you mean --dry-run?)" });
+    expect(JSON.parse(stdout.trim()) as unknown).toMatchObject({
+      type: "error",
+      code: "USAGE",
+      message: "unknown option '--dry-rnu'\n(Did you mean --dry-run?)",
+    });
   });
 
   test("a bad global flag value names the flag", () => {

@@ -13,8 +13,15 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => (dir = await tempDir()));
 afterEach(async () => dir.cleanup());
 
-function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, "--sandbox", ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, "--sandbox", ...args], {
+    cwd: dir.path,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -47,7 +54,14 @@ describe("a run killed mid-way", () => {
     expect(identities).toHaveLength(1);
     expect(identities[0]?.createdByUs).toBe(true);
     expect(state?.resources.map((r) => r.kind).sort()).toEqual(
-      ["azure-resource-group", "azure-user-assigned-identity", "iam-oidc-provider", "iam-role", "iam-role-policy-attachment", "ssm-parameter"].sort(),
+      [
+        "azure-resource-group",
+        "azure-user-assigned-identity",
+        "iam-oidc-provider",
+        "iam-role",
+        "iam-role-policy-attachment",
+        "ssm-parameter",
+      ].sort(),
     );
     expect(cli(["identity"]).stdout).toContain("identity: unchanged");
   });

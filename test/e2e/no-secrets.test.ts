@@ -12,7 +12,11 @@ beforeAll(async () => (dir = await tempDir()));
 afterAll(async () => dir.cleanup());
 
 function cli(args: string[], env: Record<string, string> = {}): string {
-  const result = spawnSync(process.execPath, [bin, "--sandbox", "--debug", ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+  const result = spawnSync(process.execPath, [bin, "--sandbox", "--debug", ...args], {
+    cwd: dir.path,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
   return result.stdout + result.stderr;
 }
 

@@ -25,13 +25,24 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return cliWith({}, ...args);
 }
 
-function cliWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir.path, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+function cliWith(
+  env: Record<string, string>,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir.path,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Starts `sandbox start --json` and resolves with its result event once it is serving. */
-async function startForeground(): Promise<{ endpoints: Record<string, string>; envFile: string; stdout: () => string }> {
+async function startForeground(): Promise<{
+  endpoints: Record<string, string>;
+  envFile: string;
+  stdout: () => string;
+}> {
   running = spawn(process.execPath, [bin, "--json", "sandbox", "start"], { cwd: dir.path, env: { ...process.env } });
   let out = "";
   return new Promise((resolve, reject) => {
@@ -75,7 +86,9 @@ describe("sandbox commands", () => {
     const again = cli("--sandbox", "--json", "trust");
     expect(again.status).toBe(0);
     expect(again.stdout).toContain("trust: unchanged");
-    expect(JSON.parse(await readFile(join(dir.path, ".oidc-bridge/sandbox/ports.json"), "utf8")) as unknown).toMatchObject({ iam: Number(iamPort) });
+    expect(
+      JSON.parse(await readFile(join(dir.path, ".oidc-bridge/sandbox/ports.json"), "utf8")) as unknown,
+    ).toMatchObject({ iam: Number(iamPort) });
   });
 
   test("sandbox reset empties the clouds and forgets the sandbox deployment", async () => {

@@ -1,7 +1,9 @@
 import { isBridgeError, type BridgeError } from "../../src/errors.js";
 
 /** The error a promise rejects with; fails the test if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (err) {

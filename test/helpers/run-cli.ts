@@ -10,7 +10,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in this process (so the sandbox it starts is stopped before this returns). */
-export async function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliRun> {
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const exitCode = await main(["node", "oidc-bridge", ...args], {

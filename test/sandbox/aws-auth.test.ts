@@ -3,7 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+} from "@aws-sdk/client-iam";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -21,7 +26,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-auth-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
   credentials = await readAwsSandboxCredentials(dir);
-  endpoints = { iam: sandbox.endpoints.iam as string, sts: sandbox.endpoints.sts as string, ssm: sandbox.endpoints.ssm as string };
+  endpoints = {
+    iam: sandbox.endpoints.iam as string,
+    sts: sandbox.endpoints.sts as string,
+    ssm: sandbox.endpoints.ssm as string,
+  };
 });
 
 afterAll(async () => {
@@ -29,10 +38,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-
 type Bytes = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: Bytes): Buffer =>
-  typeof data === "string" ? Buffer.from(data) : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+  typeof data === "string"
+    ? Buffer.from(data)
+    : ArrayBuffer.isView(data)
+      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      : Buffer.from(data);
 
 class Sha256 {
   private readonly hash;
@@ -81,13 +93,23 @@ describe("SigV4 authentication", () => {
 
   test("a wrong secret key is SignatureDoesNotMatch (403) on IAM and InvalidSignatureException on SSM", async () => {
     const wrong = { ...credentials, secretAccessKey: "x".repeat(40) };
-    const iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials: wrong, maxAttempts: 1 });
+    const iam = new IAMClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.iam,
+      credentials: wrong,
+      maxAttempts: 1,
+    });
     const err = await rejection(iam.send(new ListOpenIDConnectProvidersCommand({})));
     iam.destroy();
     expect(err.name).toBe("SignatureDoesNotMatch");
     expect(err.$metadata?.httpStatusCode).toBe(403);
 
-    const ssm = new SSMClient({ region: "us-east-1", endpoint: sandbox.endpoints.ssm, credentials: wrong, maxAttempts: 1 });
+    const ssm = new SSMClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.ssm,
+      credentials: wrong,
+      maxAttempts: 1,
+    });
     const ssmErr = await rejection(ssm.send(new GetParameterCommand({ Name: "/x" })));
     ssm.destroy();
     expect(ssmErr.name).toBe("InvalidSignatureException");
@@ -95,13 +117,23 @@ describe("SigV4 authentication", () => {
 
   test("an unknown access key is InvalidClientTokenId (403) on STS and UnrecognizedClientException on SSM", async () => {
     const unknown = { accessKeyId: "AKIAAAAAAAAAAAAAAAAA", secretAccessKey: credentials.secretAccessKey };
-    const sts = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials: unknown, maxAttempts: 1 });
+    const sts = new STSClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.sts,
+      credentials: unknown,
+      maxAttempts: 1,
+    });
     const err = await rejection(sts.send(new GetCallerIdentityCommand({})));
     sts.destroy();
     expect(err.name).toBe("InvalidClientTokenId");
     expect(err.$metadata?.httpStatusCode).toBe(403);
 
-    const ssm = new SSMClient({ region: "us-east-1", endpoint: sandbox.endpoints.ssm, credentials: unknown, maxAttempts: 1 });
+    const ssm = new SSMClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.ssm,
+      credentials: unknown,
+      maxAttempts: 1,
+    });
     const ssmErr = await rejection(ssm.send(new GetParameterCommand({ Name: "/x" })));
     ssm.destroy();
     expect(ssmErr.name).toBe("UnrecognizedClientException");
@@ -142,17 +174,31 @@ describe("SigV4 authentication", () => {
       headers: { host: url.host, "content-type": "application/x-www-form-urlencoded" },
       body,
     });
-    const res = await fetch(`${sandbox.endpoints.iam}/`, { method: "POST", headers: signed.headers, body: `${body}&Extra=1` });
+    const res = await fetch(`${sandbox.endpoints.iam}/`, {
+      method: "POST",
+      headers: signed.headers,
+      body: `${body}&Extra=1`,
+    });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
   });
 
   test("a request signed more than 15 minutes away from the server's clock is refused as expired", async () => {
     const skewDir = await mkdtemp(join(tmpdir(), "aws-skew-"));
-    const skewed = await startSandbox({ dir: skewDir, services: [createAwsService()], env: {}, now: () => Date.now() + 20 * 60_000 });
+    const skewed = await startSandbox({
+      dir: skewDir,
+      services: [createAwsService()],
+      env: {},
+      now: () => Date.now() + 20 * 60_000,
+    });
     try {
       const creds = await readAwsSandboxCredentials(skewDir);
-      const sts = new STSClient({ region: "us-east-1", endpoint: skewed.endpoints.sts, credentials: creds, maxAttempts: 1 });
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: skewed.endpoints.sts,
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const err = await rejection(sts.send(new GetCallerIdentityCommand({})));
       sts.destroy();
       expect(err.name).toBe("SignatureDoesNotMatch");
@@ -185,8 +231,15 @@ describe("access denial switch", () => {
   });
 
   test("a denied IAM action is AccessDenied (403) naming the user, action and resource", async () => {
-    const iam = new IAMClient({ region: "us-east-1", endpoint: denied.endpoints.iam, credentials: creds, maxAttempts: 1 });
-    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://issuer.example.com/t/", ClientIDList: ["a"] })));
+    const iam = new IAMClient({
+      region: "us-east-1",
+      endpoint: denied.endpoints.iam,
+      credentials: creds,
+      maxAttempts: 1,
+    });
+    const err = await rejection(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://issuer.example.com/t/", ClientIDList: ["a"] })),
+    );
     expect(err.name).toBe("AccessDenied");
     expect(err.$metadata?.httpStatusCode).toBe(403);
     expect(err.message).toBe(
@@ -208,7 +261,12 @@ describe("access denial switch", () => {
   });
 
   test("a wildcard entry denies matching SSM actions with AccessDeniedException", async () => {
-    const ssm = new SSMClient({ region: "us-east-1", endpoint: denied.endpoints.ssm, credentials: creds, maxAttempts: 1 });
+    const ssm = new SSMClient({
+      region: "us-east-1",
+      endpoint: denied.endpoints.ssm,
+      credentials: creds,
+      maxAttempts: 1,
+    });
     const err = await rejection(ssm.send(new PutParameterCommand({ Name: "/denied", Value: "v", Type: "String" })));
     ssm.destroy();
     expect(err.name).toBe("AccessDeniedException");
@@ -220,7 +278,11 @@ describe("access denial switch", () => {
     const allDir = await mkdtemp(join(tmpdir(), "aws-deny-all-"));
     const all = await startSandbox({ dir: allDir, services: [createAwsService()], env });
     try {
-      const sts = new STSClient({ region: "us-east-1", endpoint: all.endpoints.sts, credentials: await readAwsSandboxCredentials(allDir) });
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: all.endpoints.sts,
+        credentials: await readAwsSandboxCredentials(allDir),
+      });
       const out = await sts.send(new GetCallerIdentityCommand({}));
       sts.destroy();
       expect(out.Account).toBe("123456789012");
@@ -232,7 +294,10 @@ describe("access denial switch", () => {
 });
 
 describe("injected faults and latency", () => {
-  async function withSandbox(env: Record<string, string>, run: (s: RunningSandbox, creds: { accessKeyId: string; secretAccessKey: string }) => Promise<void>): Promise<void> {
+  async function withSandbox(
+    env: Record<string, string>,
+    run: (s: RunningSandbox, creds: { accessKeyId: string; secretAccessKey: string }) => Promise<void>,
+  ): Promise<void> {
     const faultDir = await mkdtemp(join(tmpdir(), "aws-fault-"));
     const s = await startSandbox({ dir: faultDir, services: [createAwsService()], env });
     try {
@@ -275,7 +340,9 @@ describe("injected faults and latency", () => {
     await withSandbox({ [SANDBOX_ENV.profile]: "realistic", [SANDBOX_ENV.latencyScale]: "0.5" }, async (s, creds) => {
       const iam = new IAMClient({ region: "us-east-1", endpoint: s.endpoints.iam, credentials: creds, maxAttempts: 1 });
       const started = Date.now();
-      await iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://issuer.example.com/slow/", ClientIDList: ["a"] }));
+      await iam.send(
+        new CreateOpenIDConnectProviderCommand({ Url: "https://issuer.example.com/slow/", ClientIDList: ["a"] }),
+      );
       iam.destroy();
       // 700 ms x 0.5
       expect(Date.now() - started).toBeGreaterThanOrEqual(340);
@@ -290,7 +357,12 @@ describe("persistence", () => {
       const first = await startSandbox({ dir: stateDir, services: [createAwsService()], env: {} });
       const creds = await readAwsSandboxCredentials(stateDir);
       // The SDK marks credential objects it is given, so it gets a copy.
-      const ssm = new SSMClient({ region: "us-east-1", endpoint: first.endpoints.ssm, credentials: { ...creds }, maxAttempts: 1 });
+      const ssm = new SSMClient({
+        region: "us-east-1",
+        endpoint: first.endpoints.ssm,
+        credentials: { ...creds },
+        maxAttempts: 1,
+      });
       await ssm.send(new PutParameterCommand({ Name: "/kept", Value: "v", Type: "String" }));
       ssm.destroy();
       await first.stop();
@@ -298,7 +370,12 @@ describe("persistence", () => {
       const second = await startSandbox({ dir: stateDir, services: [createAwsService()], env: {} });
       try {
         expect(await readAwsSandboxCredentials(stateDir)).toEqual(creds);
-        const again = new SSMClient({ region: "us-east-1", endpoint: second.endpoints.ssm, credentials: creds, maxAttempts: 1 });
+        const again = new SSMClient({
+          region: "us-east-1",
+          endpoint: second.endpoints.ssm,
+          credentials: creds,
+          maxAttempts: 1,
+        });
         expect((await again.send(new GetParameterCommand({ Name: "/kept" }))).Parameter?.Value).toBe("v");
         again.destroy();
       } finally {

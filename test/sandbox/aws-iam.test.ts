@@ -67,13 +67,14 @@ function trustPolicy(federated: string, extra: Record<string, unknown> = {}): st
         Effect: "Allow",
         Principal: { Federated: federated },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "sts.windows.net/5f0c7e1a-3b2d-4c8e-9a61-0d4b2e7f9c13/:aud": "api://oidc-bridge" } },
+        Condition: {
+          StringEquals: { "sts.windows.net/5f0c7e1a-3b2d-4c8e-9a61-0d4b2e7f9c13/:aud": "api://oidc-bridge" },
+        },
         ...extra,
       },
     ],
   });
 }
-
 
 describe("IAM OpenID Connect providers", () => {
   test("create returns the ARN built from the URL without scheme, trailing slash kept", async () => {
@@ -106,13 +107,17 @@ describe("IAM OpenID Connect providers", () => {
 
   test("a 40-character thumbprint that is not hex is InvalidInput", async () => {
     const err = await rejection(
-      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://example.com/a", ThumbprintList: ["z".repeat(40)] })),
+      iam.send(
+        new CreateOpenIDConnectProviderCommand({ Url: "https://example.com/a", ThumbprintList: ["z".repeat(40)] }),
+      ),
     );
     expect(err).toBeInstanceOf(InvalidInputException);
   });
 
   test("a thumbprint of the wrong length fails model validation (ValidationError)", async () => {
-    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://example.com/a", ThumbprintList: ["abc"] })));
+    const err = await rejection(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://example.com/a", ThumbprintList: ["abc"] })),
+    );
     expect(err.name).toBe("ValidationError");
     expect(err.message).toMatch(/1 validation error detected: .*thumbprintList/);
   });
@@ -141,14 +146,22 @@ describe("IAM OpenID Connect providers", () => {
 
   test("six thumbprints are InvalidInput (400) 'fewer than 5 entries', on create and on update; five are accepted", async () => {
     const six = ["1", "2", "3", "4", "5", "6"].map((d) => d.repeat(40));
-    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://six.example.com/", ThumbprintList: six })));
+    const err = await rejection(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://six.example.com/", ThumbprintList: six })),
+    );
     expect(err).toBeInstanceOf(InvalidInputException);
     expect(err.$metadata?.httpStatusCode).toBe(400);
     expect(err.message).toBe("Thumbprint list must contain fewer than 5 entries.");
 
-    const five = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://five.example.com/", ThumbprintList: six.slice(0, 5) }));
+    const five = await iam.send(
+      new CreateOpenIDConnectProviderCommand({ Url: "https://five.example.com/", ThumbprintList: six.slice(0, 5) }),
+    );
     const arn = five.OpenIDConnectProviderArn;
-    const update = await rejection(iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: six })));
+    const update = await rejection(
+      iam.send(
+        new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: six }),
+      ),
+    );
     expect(update).toBeInstanceOf(InvalidInputException);
     expect(update.message).toBe("Thumbprint list must contain fewer than 5 entries.");
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
@@ -159,83 +172,156 @@ describe("IAM OpenID Connect providers", () => {
       new CreateOpenIDConnectProviderCommand({
         Url: "https://sorted.example.com/",
         ThumbprintList: [THUMB_A],
-        Tags: [{ Key: "zeta", Value: "1" }, { Key: "Alpha", Value: "2" }, { Key: "beta", Value: "3" }],
+        Tags: [
+          { Key: "zeta", Value: "1" },
+          { Key: "Alpha", Value: "2" },
+          { Key: "beta", Value: "3" },
+        ],
       }),
     );
-    const expected = [{ Key: "Alpha", Value: "2" }, { Key: "beta", Value: "3" }, { Key: "zeta", Value: "1" }];
+    const expected = [
+      { Key: "Alpha", Value: "2" },
+      { Key: "beta", Value: "3" },
+      { Key: "zeta", Value: "1" },
+    ];
     expect(out.Tags).toEqual(expected);
-    const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
+    const got = await iam.send(
+      new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }),
+    );
     expect(got.Tags).toEqual(expected);
 
-    const badKey = await rejection(iam.send(new UntagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, TagKeys: ["k".repeat(129)] })));
+    const badKey = await rejection(
+      iam.send(
+        new UntagOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: out.OpenIDConnectProviderArn,
+          TagKeys: ["k".repeat(129)],
+        }),
+      ),
+    );
     expect(badKey.name).toBe("ValidationError");
-    expect(badKey.message).toMatch(/at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: \[Member must have length less than or equal to 128/);
+    expect(badKey.message).toMatch(
+      /at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: \[Member must have length less than or equal to 128/,
+    );
 
-    const page = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, MaxItems: 2 }));
+    const page = await iam.send(
+      new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, MaxItems: 2 }),
+    );
     expect(page.Tags).toHaveLength(2);
     expect(page.IsTruncated).toBe(true);
-    const rest = await iam.send(new ListOpenIDConnectProviderTagsCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn, Marker: page.Marker }));
+    const rest = await iam.send(
+      new ListOpenIDConnectProviderTagsCommand({
+        OpenIDConnectProviderArn: out.OpenIDConnectProviderArn,
+        Marker: page.Marker,
+      }),
+    );
     expect(rest.Tags).toHaveLength(1);
     expect(rest.IsTruncated).toBe(false);
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
   });
 
   test("a loopback URL with a port is accepted (the sandbox's own issuers); list and delete", async () => {
-    const out = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://127.0.0.1:8443/tenant/", ClientIDList: ["a"], ThumbprintList: [THUMB_A] }));
+    const out = await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: "https://127.0.0.1:8443/tenant/",
+        ClientIDList: ["a"],
+        ThumbprintList: [THUMB_A],
+      }),
+    );
     expect(out.OpenIDConnectProviderArn).toBe("arn:aws:iam::123456789012:oidc-provider/127.0.0.1:8443/tenant/");
     const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
     expect(list.OpenIDConnectProviderList?.map((p) => p.Arn)).toContain(out.OpenIDConnectProviderArn);
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
-    const gone = await rejection(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn })));
+    const gone = await rejection(
+      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn })),
+    );
     expect(gone).toBeInstanceOf(NoSuchEntityException);
     expect(gone.$metadata?.httpStatusCode).toBe(404);
   });
 
   test("without thumbprints IAM must reach the host: an unreachable loopback issuer is OpenIdIdpCommunicationError", async () => {
-    const err = await rejection(iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://127.0.0.1:1/tenant/", ClientIDList: ["a"] })));
+    const err = await rejection(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://127.0.0.1:1/tenant/", ClientIDList: ["a"] })),
+    );
     expect(err).toBeInstanceOf(OpenIdIdpCommunicationErrorException);
   });
 
   test("without thumbprints a non-loopback host is stored with an empty list (the sandbox never goes online)", async () => {
-    const out = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: "https://login.example.com/t/", ClientIDList: ["a"] }));
-    const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
+    const out = await iam.send(
+      new CreateOpenIDConnectProviderCommand({ Url: "https://login.example.com/t/", ClientIDList: ["a"] }),
+    );
+    const got = await iam.send(
+      new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }),
+    );
     expect(got.ThumbprintList ?? []).toEqual([]);
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
   });
 
   test("adding a client id keeps the others and adding it twice changes nothing", async () => {
-    await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "second" }));
-    await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "second" }));
+    await iam.send(
+      new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "second" }),
+    );
+    await iam.send(
+      new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "second" }),
+    );
     const out = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
     expect(out.ClientIDList).toEqual(["api://oidc-bridge", "second"]);
-    await iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ClientID: "second" }));
+    await iam.send(
+      new RemoveClientIDFromOpenIDConnectProviderCommand({
+        OpenIDConnectProviderArn: PROVIDER_ARN,
+        ClientID: "second",
+      }),
+    );
     const after = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
     expect(after.ClientIDList).toEqual(["api://oidc-bridge"]);
   });
 
   test("updating thumbprints replaces the whole list", async () => {
-    await iam.send(new UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: PROVIDER_ARN, ThumbprintList: [THUMB_B] }));
+    await iam.send(
+      new UpdateOpenIDConnectProviderThumbprintCommand({
+        OpenIDConnectProviderArn: PROVIDER_ARN,
+        ThumbprintList: [THUMB_B],
+      }),
+    );
     const out = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
     expect(out.ThumbprintList).toEqual([THUMB_B.toLowerCase()]);
   });
 
   test("every invalid member is reported in one ValidationError, as AWS's model validation does", async () => {
-    const err = await rejection(iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:short", ClientID: "c".repeat(256) })));
+    const err = await rejection(
+      iam.send(
+        new AddClientIDToOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: "arn:short",
+          ClientID: "c".repeat(256),
+        }),
+      ),
+    );
     expect(err.name).toBe("ValidationError");
     expect(err.message).toMatch(/^2 validation errors detected: /);
     expect(err.message).toContain("'openIDConnectProviderArn'");
     expect(err.message).toContain("'clientID'");
 
-    const attach = await rejection(iam.send(new AttachRolePolicyCommand({ RoleName: "bad name!", PolicyArn: "arn:short" })));
+    const attach = await rejection(
+      iam.send(new AttachRolePolicyCommand({ RoleName: "bad name!", PolicyArn: "arn:short" })),
+    );
     expect(attach.name).toBe("ValidationError");
     expect(attach.message).toMatch(/^2 validation errors detected: .*'roleName'.*'policyArn'/);
   });
 
   test("a malformed provider ARN is InvalidInput, a well-formed unknown one NoSuchEntity", async () => {
-    const bad = await rejection(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:aws:iam::123456789012:role/not-a-provider" })));
+    const bad = await rejection(
+      iam.send(
+        new GetOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: "arn:aws:iam::123456789012:role/not-a-provider",
+        }),
+      ),
+    );
     expect(bad).toBeInstanceOf(InvalidInputException);
     const missing = await rejection(
-      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:aws:iam::123456789012:oidc-provider/nowhere.example.com" })),
+      iam.send(
+        new GetOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: "arn:aws:iam::123456789012:oidc-provider/nowhere.example.com",
+        }),
+      ),
     );
     expect(missing).toBeInstanceOf(NoSuchEntityException);
   });
@@ -269,12 +355,16 @@ describe("IAM roles", () => {
   });
 
   test("role names are unique regardless of case", async () => {
-    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "BRIDGE-ROLE", AssumeRolePolicyDocument: document })));
+    const err = await rejection(
+      iam.send(new CreateRoleCommand({ RoleName: "BRIDGE-ROLE", AssumeRolePolicyDocument: document })),
+    );
     expect(err).toBeInstanceOf(EntityAlreadyExistsException);
   });
 
   test("an invalid role name fails model validation", async () => {
-    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "bad name!", AssumeRolePolicyDocument: document })));
+    const err = await rejection(
+      iam.send(new CreateRoleCommand({ RoleName: "bad name!", AssumeRolePolicyDocument: document })),
+    );
     expect(err.name).toBe("ValidationError");
   });
 
@@ -283,29 +373,41 @@ describe("IAM roles", () => {
     ["a wrong Version", JSON.stringify({ Version: "2020-01-01", Statement: [] }), /valid version string/],
     ["no Statement", JSON.stringify({ Version: "2012-10-17" }), /Statement/],
     ["a bad Effect", trustPolicy(PROVIDER_ARN, { Effect: "Permit" }), /Invalid effect: Permit/],
-    ["an unknown condition operator", trustPolicy(PROVIDER_ARN, { Condition: { StringEqualz: { "a:b": "c" } } }), /Invalid Condition type : StringEqualz/],
+    [
+      "an unknown condition operator",
+      trustPolicy(PROVIDER_ARN, { Condition: { StringEqualz: { "a:b": "c" } } }),
+      /Invalid Condition type : StringEqualz/,
+    ],
     ["an Action that is an object", trustPolicy(PROVIDER_ARN, { Action: { a: 1 } }), /Syntax errors in policy/],
     ["a Resource element", trustPolicy(PROVIDER_ARN, { Resource: "*" }), /prohibited field Resource/],
     ["a non-STS action", trustPolicy(PROVIDER_ARN, { Action: "s3:GetObject" }), /STS AssumeRole actions/],
   ])("a trust policy with %s is MalformedPolicyDocument", async (_what, policy, message) => {
-    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "malformed", AssumeRolePolicyDocument: policy })));
+    const err = await rejection(
+      iam.send(new CreateRoleCommand({ RoleName: "malformed", AssumeRolePolicyDocument: policy })),
+    );
     expect(err).toBeInstanceOf(MalformedPolicyDocumentException);
     expect(err.message).toMatch(message);
   });
 
   test("a Federated principal naming a provider that does not exist is an invalid principal", async () => {
     const missing = "arn:aws:iam::123456789012:oidc-provider/login.example.com/none/";
-    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "orphan", AssumeRolePolicyDocument: trustPolicy(missing) })));
+    const err = await rejection(
+      iam.send(new CreateRoleCommand({ RoleName: "orphan", AssumeRolePolicyDocument: trustPolicy(missing) })),
+    );
     expect(err).toBeInstanceOf(MalformedPolicyDocumentException);
     expect(err.message).toBe(`Invalid principal in policy: "Federated":"${missing}"`);
   });
 
   test("UpdateAssumeRolePolicy replaces the document and validates it", async () => {
-    const next = trustPolicy(PROVIDER_ARN, { Condition: { StringLike: { "sts.windows.net/5f0c7e1a-3b2d-4c8e-9a61-0d4b2e7f9c13/:sub": "*" } } });
+    const next = trustPolicy(PROVIDER_ARN, {
+      Condition: { StringLike: { "sts.windows.net/5f0c7e1a-3b2d-4c8e-9a61-0d4b2e7f9c13/:sub": "*" } },
+    });
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "bridge-role", PolicyDocument: next }));
     const out = await iam.send(new GetRoleCommand({ RoleName: "bridge-role" }));
     expect(decodeURIComponent(out.Role?.AssumeRolePolicyDocument ?? "")).toBe(next);
-    const err = await rejection(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "bridge-role", PolicyDocument: "[]" })));
+    const err = await rejection(
+      iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "bridge-role", PolicyDocument: "[]" })),
+    );
     expect(err).toBeInstanceOf(MalformedPolicyDocumentException);
   });
 
@@ -317,7 +419,15 @@ describe("IAM roles", () => {
   });
 
   test("tags are added, overwritten by key and removed", async () => {
-    await iam.send(new TagRoleCommand({ RoleName: "bridge-role", Tags: [{ Key: "env", Value: "a" }, { Key: "managed-by", Value: "me" }] }));
+    await iam.send(
+      new TagRoleCommand({
+        RoleName: "bridge-role",
+        Tags: [
+          { Key: "env", Value: "a" },
+          { Key: "managed-by", Value: "me" },
+        ],
+      }),
+    );
     await iam.send(new UntagRoleCommand({ RoleName: "bridge-role", TagKeys: ["env"] }));
     const out = await iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role" }));
     expect(out.Tags).toEqual([{ Key: "managed-by", Value: "me" }]);
@@ -331,18 +441,38 @@ describe("IAM roles", () => {
 
     const policy = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
     expect(policy.Policy?.AttachmentCount).toBe(1);
-    const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }));
+    const version = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
+    );
     expect(JSON.parse(decodeURIComponent(version.PolicyVersion?.Document ?? ""))).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"], Resource: "*" }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"],
+          Resource: "*",
+        },
+      ],
     });
 
-    const unknown = await rejection(iam.send(new AttachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" })));
+    const unknown = await rejection(
+      iam.send(
+        new AttachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: "arn:aws:iam::aws:policy/NoSuchPolicy" }),
+      ),
+    );
     expect(unknown).toBeInstanceOf(NoSuchEntityException);
   });
 
   test("list calls page with MaxItems and Marker; MaxItems outside 1-1000 and a bad PathPrefix fail validation", async () => {
-    await iam.send(new TagRoleCommand({ RoleName: "bridge-role", Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
+    await iam.send(
+      new TagRoleCommand({
+        RoleName: "bridge-role",
+        Tags: [
+          { Key: "a", Value: "1" },
+          { Key: "b", Value: "2" },
+        ],
+      }),
+    );
     const first = await iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role", MaxItems: 2 }));
     expect(first.Tags).toHaveLength(2);
     expect(first.IsTruncated).toBe(true);
@@ -354,7 +484,9 @@ describe("IAM roles", () => {
 
     const zero = await rejection(iam.send(new ListRoleTagsCommand({ RoleName: "bridge-role", MaxItems: 0 })));
     expect(zero.name).toBe("ValidationError");
-    expect(zero.message).toMatch(/'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1/);
+    expect(zero.message).toMatch(
+      /'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1/,
+    );
 
     const s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
     const ssmRead = "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess";
@@ -362,37 +494,61 @@ describe("IAM roles", () => {
     const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", MaxItems: 1 }));
     expect(page.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([s3]);
     expect(page.IsTruncated).toBe(true);
-    const next = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", MaxItems: 1, Marker: page.Marker }));
+    const next = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", MaxItems: 1, Marker: page.Marker }),
+    );
     expect(next.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([ssmRead]);
     expect(next.IsTruncated).toBe(false);
     await iam.send(new DetachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: ssmRead }));
 
-    const badPrefix = await rejection(iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", PathPrefix: "no-slash" })));
+    const badPrefix = await rejection(
+      iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role", PathPrefix: "no-slash" })),
+    );
     expect(badPrefix.name).toBe("ValidationError");
     expect(badPrefix.message).toMatch(/'pathPrefix'/);
   });
 
   test("a permissions boundary given on create is kept and shown; an unknown boundary policy is NoSuchEntity", async () => {
     const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess";
-    await iam.send(new CreateRoleCommand({ RoleName: "bounded", AssumeRolePolicyDocument: document, PermissionsBoundary: boundary }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: "bounded", AssumeRolePolicyDocument: document, PermissionsBoundary: boundary }),
+    );
     const got = await iam.send(new GetRoleCommand({ RoleName: "bounded" }));
-    expect(got.Role?.PermissionsBoundary).toEqual({ PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: boundary });
+    expect(got.Role?.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: "PermissionsBoundaryPolicy",
+      PermissionsBoundaryArn: boundary,
+    });
     const policy = await iam.send(new GetPolicyCommand({ PolicyArn: boundary }));
     expect(policy.Policy?.PermissionsBoundaryUsageCount).toBe(1);
     await iam.send(new DeleteRoleCommand({ RoleName: "bounded" }));
 
     const missing = "arn:aws:iam::123456789012:policy/no-such-boundary";
-    const err = await rejection(iam.send(new CreateRoleCommand({ RoleName: "unbounded", AssumeRolePolicyDocument: document, PermissionsBoundary: missing })));
+    const err = await rejection(
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: "unbounded",
+          AssumeRolePolicyDocument: document,
+          PermissionsBoundary: missing,
+        }),
+      ),
+    );
     expect(err).toBeInstanceOf(NoSuchEntityException);
     expect(err.message).toBe(`Scope ARN: ${missing} does not exist or is not attachable.`);
-    expect(await rejection(iam.send(new GetRoleCommand({ RoleName: "unbounded" })))).toBeInstanceOf(NoSuchEntityException);
+    expect(await rejection(iam.send(new GetRoleCommand({ RoleName: "unbounded" })))).toBeInstanceOf(
+      NoSuchEntityException,
+    );
   });
 
   test("DeleteRole with an attached policy is DeleteConflict (409); after detaching it succeeds", async () => {
     const err = await rejection(iam.send(new DeleteRoleCommand({ RoleName: "bridge-role" })));
     expect(err).toBeInstanceOf(DeleteConflictException);
     expect(err.$metadata?.httpStatusCode).toBe(409);
-    await iam.send(new DetachRolePolicyCommand({ RoleName: "bridge-role", PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }));
+    await iam.send(
+      new DetachRolePolicyCommand({
+        RoleName: "bridge-role",
+        PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+      }),
+    );
     const listed = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "bridge-role" }));
     expect(listed.AttachedPolicies ?? []).toEqual([]);
     await iam.send(new DeleteRoleCommand({ RoleName: "bridge-role" }));

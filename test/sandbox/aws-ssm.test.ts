@@ -38,10 +38,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-
 describe("SSM Parameter Store", () => {
   test("put then get returns value, version 1, regional ARN, epoch date and data type", async () => {
-    const put = await ssm.send(new PutParameterCommand({ Name: "/oidc-bridge/role-arn", Value: "arn:aws:iam::123456789012:role/x", Type: "String" }));
+    const put = await ssm.send(
+      new PutParameterCommand({
+        Name: "/oidc-bridge/role-arn",
+        Value: "arn:aws:iam::123456789012:role/x",
+        Type: "String",
+      }),
+    );
     expect(put.Version).toBe(1);
     expect(put.Tier).toBe("Standard");
     const got = await ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn" }));
@@ -58,13 +63,17 @@ describe("SSM Parameter Store", () => {
   });
 
   test("putting an existing name without Overwrite is ParameterAlreadyExists", async () => {
-    const err = await rejection(ssm.send(new PutParameterCommand({ Name: "/oidc-bridge/role-arn", Value: "other", Type: "String" })));
+    const err = await rejection(
+      ssm.send(new PutParameterCommand({ Name: "/oidc-bridge/role-arn", Value: "other", Type: "String" })),
+    );
     expect(err).toBeInstanceOf(ParameterAlreadyExists);
     expect(err.$metadata?.httpStatusCode).toBe(400);
   });
 
   test("Overwrite replaces the value and increments the version; older versions stay readable", async () => {
-    const put = await ssm.send(new PutParameterCommand({ Name: "/oidc-bridge/role-arn", Value: "second", Overwrite: true }));
+    const put = await ssm.send(
+      new PutParameterCommand({ Name: "/oidc-bridge/role-arn", Value: "second", Overwrite: true }),
+    );
     expect(put.Version).toBe(2);
     const got = await ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn" }));
     expect(got.Parameter?.Value).toBe("second");
@@ -76,7 +85,9 @@ describe("SSM Parameter Store", () => {
   test("an unknown version is ParameterVersionNotFound; an unknown label finds nothing (ParameterNotFound)", async () => {
     const version = await rejection(ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn:9" })));
     expect(version.name).toBe("ParameterVersionNotFound");
-    expect(version.message).toBe("Systems Manager could not find version 9 of /oidc-bridge/role-arn. Verify the version and try again.");
+    expect(version.message).toBe(
+      "Systems Manager could not find version 9 of /oidc-bridge/role-arn. Verify the version and try again.",
+    );
     const label = await rejection(ssm.send(new GetParameterCommand({ Name: "/oidc-bridge/role-arn:prod" })));
     expect(label).toBeInstanceOf(ParameterNotFound);
   });
@@ -105,11 +116,14 @@ describe("SSM Parameter Store", () => {
     'Parameter name: can\'t be prefixed with "ssm" (case-insensitive). If formed as a path, it can consist of sub-paths divided by ' +
     "slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_";
 
-  test.each(["/ssm/x", "no/leading/slash", "/bad name", "/double//slash"])("the name %s is a ValidationException in SSM's words", async (name) => {
-    const err = await rejection(ssm.send(new PutParameterCommand({ Name: name, Value: "v", Type: "String" })));
-    expect(err.name).toBe("ValidationException");
-    expect(err.message).toBe(BAD_NAME);
-  });
+  test.each(["/ssm/x", "no/leading/slash", "/bad name", "/double//slash"])(
+    "the name %s is a ValidationException in SSM's words",
+    async (name) => {
+      const err = await rejection(ssm.send(new PutParameterCommand({ Name: name, Value: "v", Type: "String" })));
+      expect(err.name).toBe("ValidationException");
+      expect(err.message).toBe(BAD_NAME);
+    },
+  );
 
   test.each([
     ["aws-reserved", "aws-reserved"],
@@ -129,14 +143,20 @@ describe("SSM Parameter Store", () => {
     expect(err.name).toBe("ValidationException");
     expect(err.message).toBe(BAD_NAME);
     // AWS's public parameters live under /aws: reading there is allowed (and finds nothing here).
-    expect(await rejection(ssm.send(new GetParameterCommand({ Name: "/aws/service/none" })))).toBeInstanceOf(ParameterNotFound);
+    expect(await rejection(ssm.send(new GetParameterCommand({ Name: "/aws/service/none" })))).toBeInstanceOf(
+      ParameterNotFound,
+    );
   });
 
   test("an empty Value and a KeyId outside its pattern fail validation", async () => {
     const empty = await rejection(ssm.send(new PutParameterCommand({ Name: "/empty", Value: "", Type: "String" })));
     expect(empty.name).toBe("ValidationException");
-    expect(empty.message).toBe("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    const key = await rejection(ssm.send(new PutParameterCommand({ Name: "/keyed", Value: "v", Type: "SecureString", KeyId: "not a key!" })));
+    expect(empty.message).toBe(
+      "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const key = await rejection(
+      ssm.send(new PutParameterCommand({ Name: "/keyed", Value: "v", Type: "SecureString", KeyId: "not a key!" })),
+    );
     expect(key.name).toBe("ValidationException");
     expect(key.message).toMatch(/'keyId' failed to satisfy constraint: Member must satisfy regular expression pattern/);
   });
@@ -150,21 +170,42 @@ describe("SSM Parameter Store", () => {
   });
 
   test("tags given on create and added later are listed; tags with Overwrite are refused", async () => {
-    await ssm.send(new PutParameterCommand({ Name: "/tagged", Value: "v", Type: "String", Tags: [{ Key: "managed-by", Value: "oidc-bridge" }] }));
-    await ssm.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: "/tagged", Tags: [{ Key: "env", Value: "dev" }] }));
+    await ssm.send(
+      new PutParameterCommand({
+        Name: "/tagged",
+        Value: "v",
+        Type: "String",
+        Tags: [{ Key: "managed-by", Value: "oidc-bridge" }],
+      }),
+    );
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: "Parameter",
+        ResourceId: "/tagged",
+        Tags: [{ Key: "env", Value: "dev" }],
+      }),
+    );
     const listed = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/tagged" }));
     expect(listed.TagList).toEqual([
       { Key: "managed-by", Value: "oidc-bridge" },
       { Key: "env", Value: "dev" },
     ]);
-    const err = await rejection(ssm.send(new PutParameterCommand({ Name: "/tagged", Value: "w", Overwrite: true, Tags: [{ Key: "a", Value: "b" }] })));
+    const err = await rejection(
+      ssm.send(
+        new PutParameterCommand({ Name: "/tagged", Value: "w", Overwrite: true, Tags: [{ Key: "a", Value: "b" }] }),
+      ),
+    );
     expect(err.name).toBe("ValidationException");
-    const missing = await rejection(ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/nothing" })));
+    const missing = await rejection(
+      ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/nothing" })),
+    );
     expect(missing.name).toBe("InvalidResourceId");
   });
 
   test("tagging calls report every invalid member at once", async () => {
-    const input = { ResourceType: undefined, ResourceId: "/tagged" } as unknown as ConstructorParameters<typeof RemoveTagsFromResourceCommand>[0];
+    const input = { ResourceType: undefined, ResourceId: "/tagged" } as unknown as ConstructorParameters<
+      typeof RemoveTagsFromResourceCommand
+    >[0];
     const err = await rejection(ssm.send(new RemoveTagsFromResourceCommand(input)));
     expect(err.name).toBe("ValidationException");
     expect(err.message).toMatch(/^2 validation errors detected: .*'tagKeys'.*'resourceType'/);

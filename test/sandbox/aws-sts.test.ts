@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, GetOpenIDConnectProviderCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  GetOpenIDConnectProviderCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   AssumeRoleWithWebIdentityCommand,
@@ -73,7 +78,9 @@ beforeAll(async () => {
             Effect: "Allow",
             Principal: { Federated: provider.OpenIDConnectProviderArn },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${providerHostPath}:aud`]: AUDIENCE, [`${providerHostPath}:sub`]: SUBJECT } },
+            Condition: {
+              StringEquals: { [`${providerHostPath}:aud`]: AUDIENCE, [`${providerHostPath}:sub`]: SUBJECT },
+            },
           },
         ],
       }),
@@ -103,9 +110,15 @@ async function token(
     .sign(key);
 }
 
-
 const assume = async (webIdentityToken: string, extra: { DurationSeconds?: number; RoleArn?: string } = {}) =>
-  sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, ...extra }));
+  sts.send(
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: ROLE_ARN,
+      RoleSessionName: "vm-session",
+      WebIdentityToken: webIdentityToken,
+      ...extra,
+    }),
+  );
 
 describe("IAM provider for a live sandbox issuer", () => {
   test("created without thumbprints, it records the SHA-1 of the issuer's top intermediate CA", async () => {
@@ -131,17 +144,32 @@ describe("STS AssumeRoleWithWebIdentity", () => {
       secretAccessKey: out.Credentials?.SecretAccessKey as string,
       sessionToken: out.Credentials?.SessionToken as string,
     };
-    const asRole = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials: session, maxAttempts: 1 });
+    const asRole = new STSClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.sts,
+      credentials: session,
+      maxAttempts: 1,
+    });
     const who = await asRole.send(new GetCallerIdentityCommand({}));
     asRole.destroy();
     expect(who.Arn).toBe("arn:aws:sts::123456789012:assumed-role/web-identity/vm-session");
 
-    const ssm = new SSMClient({ region: "us-east-1", endpoint: sandbox.endpoints.ssm, credentials: session, maxAttempts: 1 });
+    const ssm = new SSMClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.ssm,
+      credentials: session,
+      maxAttempts: 1,
+    });
     await ssm.send(new PutParameterCommand({ Name: "/from-role", Value: "ok", Type: "String" }));
     expect((await ssm.send(new GetParameterCommand({ Name: "/from-role" }))).Parameter?.Value).toBe("ok");
     ssm.destroy();
 
-    const noToken = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials: { ...session, sessionToken: undefined }, maxAttempts: 1 });
+    const noToken = new STSClient({
+      region: "us-east-1",
+      endpoint: sandbox.endpoints.sts,
+      credentials: { ...session, sessionToken: undefined },
+      maxAttempts: 1,
+    });
     const err = await rejection(noToken.send(new GetCallerIdentityCommand({})));
     noToken.destroy();
     expect(err.name).toBe("InvalidClientTokenId");
@@ -199,7 +227,13 @@ describe("STS AssumeRoleWithWebIdentity", () => {
 
   test("an invalid RoleSessionName is a ValidationError", async () => {
     const err = await rejection(
-      sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "bad name", WebIdentityToken: await token() })),
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ROLE_ARN,
+          RoleSessionName: "bad name",
+          WebIdentityToken: await token(),
+        }),
+      ),
     );
     expect(err.name).toBe("ValidationError");
   });
@@ -207,20 +241,41 @@ describe("STS AssumeRoleWithWebIdentity", () => {
   test("a session Policy that is not JSON is MalformedPolicyDocument; a too-short ProviderId fails validation", async () => {
     const webIdentityToken = await token();
     const policy = await rejection(
-      sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, Policy: "{not json" })),
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ROLE_ARN,
+          RoleSessionName: "vm-session",
+          WebIdentityToken: webIdentityToken,
+          Policy: "{not json",
+        }),
+      ),
     );
     expect(policy).toBeInstanceOf(MalformedPolicyDocumentException);
     expect(policy.$metadata?.httpStatusCode).toBe(400);
 
     const provider = await rejection(
-      sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, ProviderId: "ab" })),
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ROLE_ARN,
+          RoleSessionName: "vm-session",
+          WebIdentityToken: webIdentityToken,
+          ProviderId: "ab",
+        }),
+      ),
     );
     expect(provider.name).toBe("ValidationError");
-    expect(provider.message).toMatch(/'providerId' failed to satisfy constraint: Member must have length greater than or equal to 4/);
+    expect(provider.message).toMatch(
+      /'providerId' failed to satisfy constraint: Member must have length greater than or equal to 4/,
+    );
 
     const arns = await rejection(
       sts.send(
-        new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: "vm-session", WebIdentityToken: webIdentityToken, PolicyArns: [{ arn: "arn:short" }] }),
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ROLE_ARN,
+          RoleSessionName: "vm-session",
+          WebIdentityToken: webIdentityToken,
+          PolicyArns: [{ arn: "arn:short" }],
+        }),
       ),
     );
     expect(arns.name).toBe("ValidationError");

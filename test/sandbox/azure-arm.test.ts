@@ -10,7 +10,12 @@ import { RestError } from "@azure/core-rest-pipeline";
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from "jose";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAzureService, readAzureSandboxSecret, type AzureSandboxService } from "../../src/sandbox/azure/index.js";
-import { SANDBOX_CLIENT_ID, SANDBOX_ENV, SANDBOX_SUBSCRIPTION_ID, SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
+import {
+  SANDBOX_CLIENT_ID,
+  SANDBOX_ENV,
+  SANDBOX_SUBSCRIPTION_ID,
+  SANDBOX_TENANT_ID,
+} from "../../src/sandbox/constants.js";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 const previousCas = getCACertificates("default");
@@ -53,7 +58,10 @@ interface ArmJson {
   properties: { provisioningState?: string };
 }
 
-async function armFetch(url: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; headers: Headers; body: ArmJson }> {
+async function armFetch(
+  url: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<{ status: number; headers: Headers; body: ArmJson }> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   if (init.body) headers.set("Content-Type", "application/json");
@@ -99,7 +107,11 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
       location: "eastus",
       properties: { provisioningState: "Succeeded" },
     });
-    const updated = await resources.resourceGroups.createOrUpdate("rg-one", { location: "eastus", tags: { owner: "bridge" } }, { onResponse });
+    const updated = await resources.resourceGroups.createOrUpdate(
+      "rg-one",
+      { location: "eastus", tags: { owner: "bridge" } },
+      { onResponse },
+    );
     expect(updated.tags).toEqual({ owner: "bridge" });
     expect(statuses).toEqual([201, 200]);
     const fetched = await resources.resourceGroups.get("RG-ONE");
@@ -126,12 +138,17 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     const err = await restErrorOf(resources.resourceGroups.createOrUpdate("rg-one", { location: "West US" }));
     expect(err.statusCode).toBe(409);
     expect(err.code).toBe("InvalidResourceGroupLocation");
-    expect(err.message).toBe("Invalid resource group location 'West US'. The Resource group already exists in location 'eastus'.");
+    expect(err.message).toBe(
+      "Invalid resource group location 'West US'. The Resource group already exists in location 'eastus'.",
+    );
   });
 
   it("creates an identity with principalId, clientId and tenantId, and keeps them on a second PUT", async () => {
     await resources.resourceGroups.createOrUpdate("rg-ids", { location: "eastus" });
-    const first = await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-bridge", { location: "eastus", tags: { a: "1" } });
+    const first = await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-bridge", {
+      location: "eastus",
+      tags: { a: "1" },
+    });
     expect(first).toMatchObject({
       id: `/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups/rg-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-bridge`,
       name: "id-bridge",
@@ -142,7 +159,10 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     });
     expect(first.principalId).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.clientId).toMatch(/^[0-9a-f-]{36}$/);
-    const second = await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-bridge", { location: "eastus", tags: { b: "2" } });
+    const second = await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-bridge", {
+      location: "eastus",
+      tags: { b: "2" },
+    });
     expect(second.principalId).toBe(first.principalId);
     expect(second.clientId).toBe(first.clientId);
     expect(second.tags).toEqual({ b: "2" });
@@ -152,10 +172,14 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
 
   it("refuses to recreate an identity in another region with 409 InvalidResourceLocation", async () => {
     await msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-placed", { location: "eastus" });
-    const err = await restErrorOf(msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-placed", { location: "westus" }));
+    const err = await restErrorOf(
+      msi.userAssignedIdentities.createOrUpdate("rg-ids", "id-placed", { location: "westus" }),
+    );
     expect(err.statusCode).toBe(409);
     expect(err.code).toBe("InvalidResourceLocation");
-    expect(err.message).toContain("The resource 'id-placed' already exists in location 'eastus' in resource group 'rg-ids'.");
+    expect(err.message).toContain(
+      "The resource 'id-placed' already exists in location 'eastus' in resource group 'rg-ids'.",
+    );
   });
 
   it("rejects an identity name that breaks the naming rules with InvalidResourceName", async () => {
@@ -165,12 +189,16 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
   });
 
   it("answers an identity in a missing group with ResourceGroupNotFound, a missing identity with ResourceNotFound", async () => {
-    const noGroup = await restErrorOf(msi.userAssignedIdentities.createOrUpdate("rg-nowhere", "id-x", { location: "eastus" }));
+    const noGroup = await restErrorOf(
+      msi.userAssignedIdentities.createOrUpdate("rg-nowhere", "id-x", { location: "eastus" }),
+    );
     expect(noGroup.code).toBe("ResourceGroupNotFound");
     const missing = await restErrorOf(msi.userAssignedIdentities.get("rg-ids", "id-missing"));
     expect(missing.statusCode).toBe(404);
     expect(missing.code).toBe("ResourceNotFound");
-    expect(missing.message).toContain("'Microsoft.ManagedIdentity/userAssignedIdentities/id-missing' under resource group 'rg-ids'");
+    expect(missing.message).toContain(
+      "'Microsoft.ManagedIdentity/userAssignedIdentities/id-missing' under resource group 'rg-ids'",
+    );
   });
 
   it("deletes an identity with 200, and answers 204 when it is already gone", async () => {
@@ -190,7 +218,9 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await restErrorOf(resources.resourceGroups.get("rg-doomed"))).code).toBe("ResourceGroupNotFound");
     // The group is gone, so ARM's front door answers for the identity too.
-    expect((await restErrorOf(msi.userAssignedIdentities.get("rg-doomed", "id-doomed"))).code).toBe("ResourceGroupNotFound");
+    expect((await restErrorOf(msi.userAssignedIdentities.get("rg-doomed", "id-doomed"))).code).toBe(
+      "ResourceGroupNotFound",
+    );
     await resources.resourceGroups.createOrUpdate("rg-doomed", { location: "eastus" });
     expect((await restErrorOf(msi.userAssignedIdentities.get("rg-doomed", "id-doomed"))).code).toBe("ResourceNotFound");
   });
@@ -214,7 +244,9 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
       const res = await armFetch(rgUrl("rg-one"));
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe("AuthenticationFailed");
-      expect(res.headers.get("www-authenticate")).toContain(`authorization_uri="${cloud.sandbox.endpoints.entra}/${SANDBOX_TENANT_ID}"`);
+      expect(res.headers.get("www-authenticate")).toContain(
+        `authorization_uri="${cloud.sandbox.endpoints.entra}/${SANDBOX_TENANT_ID}"`,
+      );
     });
 
     it("answers a token signed by another key with 401 InvalidAuthenticationToken", async () => {
@@ -284,7 +316,10 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     });
 
     it("answers an unknown subscription with SubscriptionNotFound and an unknown type with InvalidResourceType", async () => {
-      const sub = await armFetch(`${cloud.arm}/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/x?api-version=2025-04-01`, { token });
+      const sub = await armFetch(
+        `${cloud.arm}/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/x?api-version=2025-04-01`,
+        { token },
+      );
       expect(sub.status).toBe(404);
       expect(sub.body.error.code).toBe("SubscriptionNotFound");
       const type = await armFetch(
@@ -296,7 +331,11 @@ describe("Azure sandbox: ARM through the real SDKs (fast profile)", () => {
     });
 
     it("puts the DELETE's own api-version in the resource group deletion's poll URL", async () => {
-      const created = await armFetch(rgUrl("rg-old-client", "?api-version=2021-04-01"), { method: "PUT", token, body: JSON.stringify({ location: "eastus" }) });
+      const created = await armFetch(rgUrl("rg-old-client", "?api-version=2021-04-01"), {
+        method: "PUT",
+        token,
+        body: JSON.stringify({ location: "eastus" }),
+      });
       expect(created.status).toBe(201);
       const accepted = await armFetch(rgUrl("rg-old-client", "?api-version=2021-04-01"), { method: "DELETE", token });
       expect(accepted.status).toBe(202);
@@ -356,16 +395,24 @@ describe("Azure sandbox: ARM over time (realistic profile, shifted clock)", () =
 
   it("runs a resource group deletion as an LRO: 202 with Location while running, then 200 with an empty body", async () => {
     const rg = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups/rg-slow?api-version=2025-04-01`;
-    expect((await armFetch(rg, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status).toBe(201);
+    expect(
+      (await armFetch(rg, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status,
+    ).toBe(201);
     const identity = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/rg-slow/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-slow?api-version=2024-11-30`;
-    expect((await armFetch(identity, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status).toBe(201);
+    expect(
+      (await armFetch(identity, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) })).status,
+    ).toBe(201);
 
     const accepted = await armFetch(rg, { method: "DELETE", token });
     expect(accepted.status).toBe(202);
     const location = accepted.headers.get("location")!;
     // ARM echoes the DELETE's api-version in the poll URL (not the spec example's 2018-08-01), and
     // the job id names the group and its region.
-    expect(location).toMatch(new RegExp(`^${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/operationresults/[A-Za-z0-9_-]+\\?api-version=2025-04-01$`));
+    expect(location).toMatch(
+      new RegExp(
+        `^${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/operationresults/[A-Za-z0-9_-]+\\?api-version=2025-04-01$`,
+      ),
+    );
     const job = new URL(location).pathname.split("/").at(-1)!;
     expect(JSON.parse(Buffer.from(job, "base64url").toString("utf8"))).toEqual({
       jobId: "RESOURCEGROUPDELETIONJOB-RG-SLOW-WESTEUROPE",
@@ -377,11 +424,19 @@ describe("Azure sandbox: ARM over time (realistic profile, shifted clock)", () =
     expect(running.status).toBe(202);
     expect(running.headers.get("location")).toBe(location);
     expect((await armFetch(rg, { token })).body.properties.provisioningState).toBe("Deleting");
-    const putWhileDeleting = await armFetch(rg, { method: "PUT", token, body: JSON.stringify({ location: "westeurope" }) });
+    const putWhileDeleting = await armFetch(rg, {
+      method: "PUT",
+      token,
+      body: JSON.stringify({ location: "westeurope" }),
+    });
     expect(putWhileDeleting.status).toBe(409);
     expect(putWhileDeleting.body.error.code).toBe("ResourceGroupBeingDeleted");
     // The front door refuses every write into the group, an identity's PATCH included.
-    const patchWhileDeleting = await armFetch(identity, { method: "PATCH", token, body: JSON.stringify({ tags: { a: "b" } }) });
+    const patchWhileDeleting = await armFetch(identity, {
+      method: "PATCH",
+      token,
+      body: JSON.stringify({ tags: { a: "b" } }),
+    });
     expect(patchWhileDeleting.status).toBe(409);
     expect(patchWhileDeleting.body.error.code).toBe("ResourceGroupBeingDeleted");
 
@@ -395,22 +450,40 @@ describe("Azure sandbox: ARM over time (realistic profile, shifted clock)", () =
 
   it("answers an expired token with 401 ExpiredAuthenticationToken", async () => {
     offset += 2 * 3600_000;
-    const res = await armFetch(`${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups?api-version=2025-04-01`, { token });
+    const res = await armFetch(
+      `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups?api-version=2025-04-01`,
+      { token },
+    );
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("ExpiredAuthenticationToken");
-    expect(res.body.error.message).toMatch(/^The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d\d:\d\d [AP]M' is earlier than current UTC time/);
+    expect(res.body.error.message).toMatch(
+      /^The access token expiry UTC time '\d+\/\d+\/\d{4} \d+:\d\d:\d\d [AP]M' is earlier than current UTC time/,
+    );
   });
 
   it("keeps resources, secret and keys across a restart and finishes deletions left running", async () => {
-    token = (await cloud.azure.issueToken({ sub: "o", oid: "o", appid: "a", aud: "https://management.azure.com/" })).accessToken;
+    token = (await cloud.azure.issueToken({ sub: "o", oid: "o", appid: "a", aud: "https://management.azure.com/" }))
+      .accessToken;
     const base = `${cloud.arm}/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourcegroups`;
-    await armFetch(`${base}/rg-kept?api-version=2025-04-01`, { method: "PUT", token, body: JSON.stringify({ location: "eastus" }) });
-    await armFetch(`${base}/rg-half?api-version=2025-04-01`, { method: "PUT", token, body: JSON.stringify({ location: "eastus" }) });
+    await armFetch(`${base}/rg-kept?api-version=2025-04-01`, {
+      method: "PUT",
+      token,
+      body: JSON.stringify({ location: "eastus" }),
+    });
+    await armFetch(`${base}/rg-half?api-version=2025-04-01`, {
+      method: "PUT",
+      token,
+      body: JSON.stringify({ location: "eastus" }),
+    });
     expect((await armFetch(`${base}/rg-half?api-version=2025-04-01`, { method: "DELETE", token })).status).toBe(202);
     const secretBefore = (await readAzureSandboxSecret(cloud.dir)).clientSecret;
 
     await cloud.sandbox.stop();
-    const again = await startCloud({ [SANDBOX_ENV.profile]: "realistic", [SANDBOX_ENV.latencyScale]: "0.1" }, now, cloud.dir);
+    const again = await startCloud(
+      { [SANDBOX_ENV.profile]: "realistic", [SANDBOX_ENV.latencyScale]: "0.1" },
+      now,
+      cloud.dir,
+    );
     expect(again.arm).toBe(cloud.arm);
     expect((await readAzureSandboxSecret(cloud.dir)).clientSecret).toBe(secretBefore);
     // A token signed before the restart still verifies: the keys persisted.

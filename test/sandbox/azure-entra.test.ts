@@ -46,7 +46,10 @@ async function getJson(url: string): Promise<{ status: number; body: Record<stri
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function postForm(url: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+async function postForm(
+  url: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url, { method: "POST", body: new URLSearchParams(form) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -129,7 +132,8 @@ describe("Azure sandbox: Entra discovery", () => {
 
   it("adds the v2 issuer to every key of the v2 key set", async () => {
     const { body } = await getJson(`${keysHost}/${SANDBOX_TENANT_ID}/discovery/v2.0/keys`);
-    for (const key of body.keys as Array<Record<string, unknown>>) expect(key.issuer).toBe(`${entra}/${SANDBOX_TENANT_ID}/v2.0`);
+    for (const key of body.keys as Array<Record<string, unknown>>)
+      expect(key.issuer).toBe(`${entra}/${SANDBOX_TENANT_ID}/v2.0`);
   });
 });
 
@@ -152,9 +156,25 @@ describe("Azure sandbox: Entra token endpoint", () => {
   it("issues app tokens with the claim set of real v1 tokens (mi-access-token.decoded.real.json minus the MI-only claims)", async () => {
     const token = await credential().getToken("https://management.azure.com/.default");
     const payload = decodeJwt(token.token);
-    expect(Object.keys(payload).sort()).toEqual(
-      ["aio", "appid", "appidacr", "aud", "exp", "iat", "idp", "idtyp", "iss", "nbf", "oid", "rh", "sub", "tid", "uti", "ver", "xms_tcdt"],
-    );
+    expect(Object.keys(payload).sort()).toEqual([
+      "aio",
+      "appid",
+      "appidacr",
+      "aud",
+      "exp",
+      "iat",
+      "idp",
+      "idtyp",
+      "iss",
+      "nbf",
+      "oid",
+      "rh",
+      "sub",
+      "tid",
+      "uti",
+      "ver",
+      "xms_tcdt",
+    ]);
     // A client secret is appidacr "1"; the tenant's creation time is a number, as in current tokens.
     expect(payload.appidacr).toBe("1");
     expect(typeof payload.xms_tcdt).toBe("number");
@@ -188,7 +208,9 @@ describe("Azure sandbox: Entra token endpoint", () => {
   });
 
   it("rejects a wrong secret with 401 invalid_client AADSTS7000215, which the credential surfaces", async () => {
-    await expect(credential("not-the-secret").getToken("https://management.azure.com/.default")).rejects.toThrow(/AADSTS7000215/);
+    await expect(credential("not-the-secret").getToken("https://management.azure.com/.default")).rejects.toThrow(
+      /AADSTS7000215/,
+    );
     const { status, body } = await postForm(`${entra}/${SANDBOX_TENANT_ID}/oauth2/v2.0/token`, {
       grant_type: "client_credentials",
       client_id: SANDBOX_CLIENT_ID,
@@ -220,7 +242,9 @@ describe("Azure sandbox: Entra token endpoint", () => {
     });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: "invalid_resource", error_codes: [500011] });
-    expect(String(body.error_description)).toMatch(/^AADSTS500011: The resource principal named https:\/\/unknown\.example\.com\/ was not found in the tenant named /);
+    expect(String(body.error_description)).toMatch(
+      /^AADSTS500011: The resource principal named https:\/\/unknown\.example\.com\/ was not found in the tenant named /,
+    );
   });
 
   it("rejects a client-credentials scope without /.default with invalid_scope", async () => {

@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { connect, type PeerCertificate, type DetailedPeerCertificate } from "node:tls";
 import { X509Certificate } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { readJournal, seededRandom, startSandbox, type RunningSandbox, type StartSandboxOptions } from "../../src/sandbox/harness/index.js";
+import {
+  readJournal,
+  seededRandom,
+  startSandbox,
+  type RunningSandbox,
+  type StartSandboxOptions,
+} from "../../src/sandbox/harness/index.js";
 import type { SandboxService } from "../../src/sandbox/harness/types.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 
@@ -26,14 +32,16 @@ function counterService(): SandboxService {
     },
     async handle(req, ctx) {
       const doc = ctx.state(() => ({ count: 0 }));
-      if (req.method === "GET" && req.path === "/count") return { status: 200, operation: "GetCount", body: { count: doc.count } };
+      if (req.method === "GET" && req.path === "/count")
+        return { status: 200, operation: "GetCount", body: { count: doc.count } };
       if (req.method === "POST" && req.path === "/increment") {
         await ctx.latency("Increment");
         doc.count += 1;
         await ctx.save();
         return { status: 200, operation: "Increment", write: true, body: { count: doc.count } };
       }
-      if (req.path === "/echo") return { status: 200, operation: "Echo", headers: { "content-type": "text/plain" }, body: req.body };
+      if (req.path === "/echo")
+        return { status: 200, operation: "Echo", headers: { "content-type": "text/plain" }, body: req.body };
       if (req.path === "/boom") throw new Error("handler exploded");
       return { status: 404, operation: "NotFound", body: "no such path" };
     },
@@ -66,7 +74,12 @@ async function stop(sandbox: RunningSandbox): Promise<void> {
   running.splice(running.indexOf(sandbox), 1);
 }
 
-async function call(base: string, method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   return fetch(`${base}${path}`, { method, ...init });
 }
 
@@ -92,17 +105,26 @@ interface PeerChain {
 function peerChain(url: string, ca?: string): Promise<PeerChain> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port: Number(port), ...(ca ? { ca } : {}), servername: "localhost", rejectUnauthorized: false }, () => {
-      const certs: DetailedPeerCertificate[] = [];
-      let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-      // Node links the chain through issuerCertificate, ending in a self-reference at the root it found.
-      while (cert && Object.keys(cert).length > 0 && !certs.includes(cert)) {
-        certs.push(cert);
-        cert = cert.issuerCertificate === cert ? undefined : cert.issuerCertificate;
-      }
-      resolve({ certs, authorized: socket.authorized, authorizationError: socket.authorizationError ?? null });
-      socket.end();
-    });
+    const socket = connect(
+      {
+        host: "127.0.0.1",
+        port: Number(port),
+        ...(ca ? { ca } : {}),
+        servername: "localhost",
+        rejectUnauthorized: false,
+      },
+      () => {
+        const certs: DetailedPeerCertificate[] = [];
+        let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+        // Node links the chain through issuerCertificate, ending in a self-reference at the root it found.
+        while (cert && Object.keys(cert).length > 0 && !certs.includes(cert)) {
+          certs.push(cert);
+          cert = cert.issuerCertificate === cert ? undefined : cert.issuerCertificate;
+        }
+        resolve({ certs, authorized: socket.authorized, authorizationError: socket.authorizationError ?? null });
+        socket.end();
+      },
+    );
     socket.on("error", reject);
   });
 }
@@ -177,7 +199,10 @@ describe("sandbox harness", () => {
     // leaf → intermediate (both sent) → the sandbox root (from `ca`).
     expect(verified.certs.map((c) => c.fingerprint256).at(-1)).toBe(root.fingerprint256);
     expect(verified.certs).toHaveLength(3);
-    expect(await httpsGet(`${sandbox.endpoints.secure}/count`, sandbox.caPem)).toEqual({ status: 200, body: '{"count":0}' });
+    expect(await httpsGet(`${sandbox.endpoints.secure}/count`, sandbox.caPem)).toEqual({
+      status: 200,
+      body: '{"count":0}',
+    });
   });
 
   it("is not trusted by a client that was not given the sandbox root", async () => {
@@ -251,7 +276,14 @@ describe("sandbox harness", () => {
     const journal = await readJournal(sandbox.journalPath);
     expect(journal).toHaveLength(2);
     const [first, second] = journal;
-    expect(first).toMatchObject({ service: "plain", operation: "Increment", method: "POST", path: "/increment", status: 200, write: true });
+    expect(first).toMatchObject({
+      service: "plain",
+      operation: "Increment",
+      method: "POST",
+      path: "/increment",
+      status: 200,
+      write: true,
+    });
     expect(second).toMatchObject({ operation: "GetCount", method: "GET", write: false });
     expect(new Date(first!.time).toISOString()).toBe(first!.time);
     expect(typeof first!.durationMs).toBe("number");
@@ -273,7 +305,10 @@ describe("sandbox harness", () => {
     const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzb21lb25lIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
     await call(sandbox.endpoints.plain!, "POST", "/echo", {
       body: `WebIdentityToken=${jwt}&Action=AssumeRoleWithWebIdentity`,
-      headers: { authorization: "Bearer opaque-secret-value-1234567890", "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: "Bearer opaque-secret-value-1234567890",
+        "content-type": "application/x-www-form-urlencoded",
+      },
     });
     const text = await readFile(sandbox.journalPath, "utf8");
     expect(text).not.toContain(jwt);
@@ -300,7 +335,10 @@ describe("sandbox harness", () => {
     const [entry] = await readJournal(sandbox.journalPath);
     expect(entry).toMatchObject({ service: "plain", operation: "Fault", status: 503, fault: "503", write: false });
     // Listeners not named in FAULT_SERVICES are left alone, and the faulted increment never ran.
-    expect(await httpsGet(`${sandbox.endpoints.secure}/count`, sandbox.caPem)).toEqual({ status: 200, body: '{"count":0}' });
+    expect(await httpsGet(`${sandbox.endpoints.secure}/count`, sandbox.caPem)).toEqual({
+      status: 200,
+      body: '{"count":0}',
+    });
   });
 
   it("injects faults at a fractional rate reproducibly with a seeded random source", async () => {
@@ -369,7 +407,13 @@ describe("sandbox harness", () => {
       ...(await readdir(join(dir, "ca"))).map((name) => join(dir, "ca", name)),
     ];
     expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
-      expect.arrayContaining(["ports.json", "journal.jsonl", "counter.json", "ca/root-ca.key.pem", "ca/leaf-a.key.pem"]),
+      expect.arrayContaining([
+        "ports.json",
+        "journal.jsonl",
+        "counter.json",
+        "ca/root-ca.key.pem",
+        "ca/leaf-a.key.pem",
+      ]),
     );
     for (const file of files) expect({ file, mode: (await stat(file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
   });

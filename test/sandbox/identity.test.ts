@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { IAMClient, AttachRolePolicyCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, UpdateAssumeRolePolicyCommand } from "@aws-sdk/client-iam";
+import {
+  IAMClient,
+  AttachRolePolicyCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  UpdateAssumeRolePolicyCommand,
+} from "@aws-sdk/client-iam";
 import { SSMClient, GetParameterCommand } from "@aws-sdk/client-ssm";
 import { plannedActions, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -54,14 +60,18 @@ describe("oidc-bridge identity against the sandbox", () => {
       parameter: (await ssm.send(new GetParameterCommand({ Name: "/azure/oidc/role-arn" }))).Parameter,
       attached: (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "azure-vm" }))).AttachedPolicies,
     }));
-    const policy = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? "")) as { Statement: Array<{ Condition: Record<string, Record<string, string>>; Action: string }> };
+    const policy = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? "")) as {
+      Statement: Array<{ Condition: Record<string, Record<string, string>>; Action: string }>;
+    };
     expect(policy.Statement).toHaveLength(1);
     const conditions = policy.Statement[0]?.Condition ?? {};
     expect(Object.keys(conditions)).toEqual(["StringEquals"]);
     const keys = Object.keys(conditions.StringEquals ?? {});
     expect(keys).toHaveLength(2);
     expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":sub")) as string]).toBe(principal);
-    expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":aud")) as string]).toBe("https://management.core.windows.net/");
+    expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":aud")) as string]).toBe(
+      "https://management.core.windows.net/",
+    );
     expect(policy.Statement[0]?.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(parameter?.Value).toBe(role?.Arn);
     expect(attached?.map((p) => p.PolicyArn)).toEqual(["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]);
@@ -73,7 +83,10 @@ describe("oidc-bridge identity against the sandbox", () => {
     const before = (await readJournal(journalPath)).length;
     const again = await cli("identity");
     expect(again.exitCode).toBe(0);
-    expect(again.events.at(-1)).toMatchObject({ type: "result", summary: expect.stringContaining("identity: unchanged") });
+    expect(again.events.at(-1)).toMatchObject({
+      type: "result",
+      summary: expect.stringContaining("identity: unchanged"),
+    });
     const after = (await readJournal(journalPath)).slice(before);
     expect(after.length).toBeGreaterThan(0);
     expect(after.filter((e) => e.write)).toEqual([]);
@@ -81,13 +94,23 @@ describe("oidc-bridge identity against the sandbox", () => {
 
   test("changing the policy list attaches and detaches exactly the difference; a hand-attached policy survives", async () => {
     await up();
-    await withAws((iam) => iam.send(new AttachRolePolicyCommand({ RoleName: "azure-vm", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" })));
+    await withAws((iam) =>
+      iam.send(
+        new AttachRolePolicyCommand({ RoleName: "azure-vm", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+      ),
+    );
     await writeFile(join(dir.path, "cfg.json"), JSON.stringify({ aws: { managedPolicies: ["AmazonS3FullAccess"] } }));
     const run = await runCli(["--sandbox", "--json", "-c", "cfg.json", "identity"], { cwd: dir.path });
     expect(run.exitCode).toBe(0);
-    const attached = await withAws(async (iam) => (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "azure-vm" }))).AttachedPolicies?.map((p) => p.PolicyArn).sort());
+    const attached = await withAws(async (iam) =>
+      (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "azure-vm" }))).AttachedPolicies?.map(
+        (p) => p.PolicyArn,
+      ).sort(),
+    );
     expect(attached).toEqual(["arn:aws:iam::aws:policy/AmazonS3FullAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-    const kinds = plannedActions(run).flatMap((a) => (a.resource.startsWith("policy attachment") ? [`${a.kind} ${a.resource}`] : []));
+    const kinds = plannedActions(run).flatMap((a) =>
+      a.resource.startsWith("policy attachment") ? [`${a.kind} ${a.resource}`] : [],
+    );
     expect(kinds).toEqual([
       "create policy attachment arn:aws:iam::aws:policy/AmazonS3FullAccess",
       "delete policy attachment arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
@@ -100,14 +123,23 @@ describe("oidc-bridge identity against the sandbox", () => {
     const principal = await principalId();
     await withAws(async (iam) => {
       const role = (await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role;
-      const edited = decodeURIComponent(role?.AssumeRolePolicyDocument ?? "").replace(principal, "00000000-0000-0000-0000-000000000bad");
+      const edited = decodeURIComponent(role?.AssumeRolePolicyDocument ?? "").replace(
+        principal,
+        "00000000-0000-0000-0000-000000000bad",
+      );
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "azure-vm", PolicyDocument: edited }));
     });
     const run = await cli("identity");
     expect(run.exitCode).toBe(0);
     const update = plannedActions(run).find((a) => a.kind === "update");
-    expect(update).toMatchObject({ reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`) });
-    const restored = await withAws(async (iam) => decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role?.AssumeRolePolicyDocument ?? ""));
+    expect(update).toMatchObject({
+      reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`),
+    });
+    const restored = await withAws(async (iam) =>
+      decodeURIComponent(
+        (await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role?.AssumeRolePolicyDocument ?? "",
+      ),
+    );
     expect(restored).toContain(principal);
     expect(restored).not.toContain("000000000bad");
   });
@@ -122,7 +154,10 @@ describe("oidc-bridge identity against the sandbox", () => {
   test("a bad role name and a resource group with invalid characters are refused up front, state untouched", async () => {
     await up();
     const before = await readFile(join(stateDir, "state.json"), "utf8");
-    await writeFile(join(dir.path, "bad.json"), JSON.stringify({ aws: { roleName: "azure vm" }, azure: { resourceGroup: "rg#1" } }));
+    await writeFile(
+      join(dir.path, "bad.json"),
+      JSON.stringify({ aws: { roleName: "azure vm" }, azure: { resourceGroup: "rg#1" } }),
+    );
     const run = await runCli(["--sandbox", "-c", "bad.json", "identity"], { cwd: dir.path });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("aws.roleName");

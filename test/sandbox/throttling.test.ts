@@ -32,7 +32,10 @@ describe("throttled clouds", () => {
     expect(state?.layers.identity).toBeDefined();
     // Every resource was created exactly once despite the retries.
     const creates = journal.filter((e) => e.write && !e.fault && e.status < 300);
-    const byOperation = creates.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.operation]: (acc[e.operation] ?? 0) + 1 }), {});
+    const byOperation = creates.reduce<Record<string, number>>(
+      (acc, e) => ({ ...acc, [e.operation]: (acc[e.operation] ?? 0) + 1 }),
+      {},
+    );
     expect(byOperation).toMatchObject({ CreateOpenIDConnectProvider: 1, CreateRole: 1, PutParameter: 1 });
   });
 });

@@ -26,7 +26,10 @@ let dir: Awaited<ReturnType<typeof tempDir>>;
 const answers: Record<string, (res: ServerResponse) => void> = {
   "404": (res) => res.writeHead(404).end("not here"),
   html: (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>sign in</html>"),
-  mismatch: (res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ issuer: `https://sts.windows.net/${TENANT}/`, jwks_uri: "https://127.0.0.1/keys" })),
+  mismatch: (res) =>
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ issuer: `https://sts.windows.net/${TENANT}/`, jwks_uri: "https://127.0.0.1/keys" })),
 };
 
 beforeAll(async () => {
@@ -38,7 +41,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sandbox = await openSandbox(join(dir.path, "state"), process.env);
-  const aws = awsClientSettings({ region: "eu-central-1", credentials: sandbox.aws, endpoints: { iam: sandbox.endpoints.iam, sts: sandbox.endpoints.sts }, env: {} });
+  const aws = awsClientSettings({
+    region: "eu-central-1",
+    credentials: sandbox.aws,
+    endpoints: { iam: sandbox.endpoints.iam, sts: sandbox.endpoints.sts },
+    env: {},
+  });
   ports = { iam: await createIamPort(aws), sts: await createStsPort(aws), signIn: { tenantId: async () => "common" } };
 });
 afterAll(async () => {
@@ -55,7 +63,9 @@ async function observeFailure(issuerPath: string, tenantId: string | null = TENA
 describe("trust error paths", () => {
   test("discovery answering 404 names the URL and the status", async () => {
     const error = await observeFailure("404");
-    expect(error.message).toBe(`OpenID discovery at ${base}/404/${TENANT}/.well-known/openid-configuration: HTTP 404 Not Found`);
+    expect(error.message).toBe(
+      `OpenID discovery at ${base}/404/${TENANT}/.well-known/openid-configuration: HTTP 404 Not Found`,
+    );
     expect(error.exitCode).toBe(1);
     expect(error.hint).toContain("tenant id");
   });
@@ -67,7 +77,9 @@ describe("trust error paths", () => {
 
   test("a document naming another issuer is refused, both issuers named", async () => {
     const error = await observeFailure("mismatch");
-    expect(error.message).toContain(`names issuer "https://sts.windows.net/${TENANT}/", not "${base}/mismatch/${TENANT}/"`);
+    expect(error.message).toContain(
+      `names issuer "https://sts.windows.net/${TENANT}/", not "${base}/mismatch/${TENANT}/"`,
+    );
     expect(error.hint).toContain("exactly");
   });
 
@@ -90,12 +102,19 @@ describe("trust error paths", () => {
     await new Promise((resolve) => spare.close(resolve));
     const signIn = createSignInPort(
       azureSettings({
-        endpoints: { resourceManager: closed, authorityHost: closed, armAudience: "https://management.azure.com", stsHost: closed },
+        endpoints: {
+          resourceManager: closed,
+          authorityHost: closed,
+          armAudience: "https://management.azure.com",
+          stsHost: closed,
+        },
         servicePrincipal: { tenantId: TENANT, clientId: TENANT, clientSecret: "not-a-real-secret" },
       }),
     );
     const error = await bridgeFailure(signIn.tenantId());
-    expect(error.message).toBe(`cannot sign in to Azure to find the tenant: the sign-in host cannot be reached: ${closed}/common/v2.0/.well-known/openid-configuration: ECONNREFUSED connect ECONNREFUSED ${closed.replace("https://", "")}`);
+    expect(error.message).toBe(
+      `cannot sign in to Azure to find the tenant: the sign-in host cannot be reached: ${closed}/common/v2.0/.well-known/openid-configuration: ECONNREFUSED connect ECONNREFUSED ${closed.replace("https://", "")}`,
+    );
     expect(error.hint).toContain("sign in");
   });
 });

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { readFile } from "node:fs/promises";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
-import { IAMClient, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import {
+  IAMClient,
+  CreateOpenIDConnectProviderCommand,
+  GetOpenIDConnectProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+} from "@aws-sdk/client-iam";
 import { plannedActions, runCli } from "../helpers/run-cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
@@ -50,9 +55,14 @@ describe("oidc-bridge trust against the sandbox", () => {
     expect(provider.Url).toBe(`127.0.0.1:${provider.Url?.split(":")[1]?.split("/")[0]}/${SANDBOX_TENANT_ID}/`);
     expect(provider.ClientIDList).toEqual(["https://management.core.windows.net/"]);
     // The issuer host presents chain "a", the key host chain "b": their intermediates are the tops.
-    const expected = [await sha1OfPem(join(stateDir, "sandbox/ca/intermediate-b.pem")), await sha1OfPem(join(stateDir, "sandbox/ca/intermediate-a.pem"))];
+    const expected = [
+      await sha1OfPem(join(stateDir, "sandbox/ca/intermediate-b.pem")),
+      await sha1OfPem(join(stateDir, "sandbox/ca/intermediate-a.pem")),
+    ];
     expect(provider.ThumbprintList).toEqual(expected);
-    expect(Object.fromEntries((provider.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({ "managed-by": "oidc-bridge" });
+    expect(Object.fromEntries((provider.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({
+      "managed-by": "oidc-bridge",
+    });
     const state = await readState(stateDir);
     expect(state?.resources.map((r) => [r.kind, r.createdByUs])).toEqual([["iam-oidc-provider", true]]);
   });
@@ -64,7 +74,10 @@ describe("oidc-bridge trust against the sandbox", () => {
     const stateBefore = await readFile(join(stateDir, "state.json"), "utf8");
     const second = await trust();
     expect(second.exitCode).toBe(0);
-    expect(second.events.at(-1)).toMatchObject({ type: "result", summary: expect.stringContaining("trust: unchanged") });
+    expect(second.events.at(-1)).toMatchObject({
+      type: "result",
+      summary: expect.stringContaining("trust: unchanged"),
+    });
     const entries = (await readJournal(journalPath)).slice(before);
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.filter((e) => e.write)).toEqual([]);
@@ -73,12 +86,19 @@ describe("oidc-bridge trust against the sandbox", () => {
 
   test("adds our client ID to a provider someone else made, keeps theirs, and adopts it", async () => {
     await withIam(async (iam, issuer) => {
-      await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["api://their-app"], ThumbprintList: ["0".repeat(40)] }));
+      await iam.send(
+        new CreateOpenIDConnectProviderCommand({
+          Url: issuer,
+          ClientIDList: ["api://their-app"],
+          ThumbprintList: ["0".repeat(40)],
+        }),
+      );
     });
     const run = await trust();
     expect(run.exitCode).toBe(0);
     const provider = await withIam(async (iam) => {
-      const arn = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList?.[0]?.Arn as string;
+      const arn = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList?.[0]
+        ?.Arn as string;
       return iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
     });
     expect(provider.ClientIDList).toEqual(["api://their-app", "https://management.core.windows.net/"]);
@@ -100,7 +120,10 @@ describe("oidc-bridge trust against the sandbox", () => {
   });
 
   test("AWS access denied is a clear error (exit 1) and the state stays empty", async () => {
-    const run = await runCli(["--sandbox", "trust"], { cwd: dir.path, env: { OIDC_BRIDGE_SANDBOX_DENY: "iam:CreateOpenIDConnectProvider" } });
+    const run = await runCli(["--sandbox", "trust"], {
+      cwd: dir.path,
+      env: { OIDC_BRIDGE_SANDBOX_DENY: "iam:CreateOpenIDConnectProvider" },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/IAM CreateOpenIDConnectProvider .* failed: AccessDenied/);
     expect(run.stderr).toContain("fix:");
@@ -113,7 +136,12 @@ describe("signing in under --sandbox", () => {
   test("the tenant comes from the signed-in credential's token, through the Entra token endpoint", async () => {
     const run = await trust();
     expect(run.exitCode).toBe(0);
-    expect(run.events.some((e) => e.type === "step" && e.title === "find the tenant of the signed-in Azure credential" && e.status === "ok")).toBe(true);
+    expect(
+      run.events.some(
+        (e) =>
+          e.type === "step" && e.title === "find the tenant of the signed-in Azure credential" && e.status === "ok",
+      ),
+    ).toBe(true);
     const journal = await readJournal(join(stateDir, "sandbox/journal.jsonl"));
     expect(journal.filter((e) => e.service === "entra" && e.operation === "Token" && e.status === 200)).toHaveLength(1);
     expect(run.events.at(-1)).toMatchObject({ data: { tenantId: SANDBOX_TENANT_ID } });

@@ -5,7 +5,11 @@ import { BridgeError } from "../../src/errors.js";
 function capture(isTTY: boolean, debug = false) {
   const out = { stdout: "", stderr: "" };
   let clock = 0;
-  const reporter = new HumanReporter({ write: (t) => (out.stdout += t), writeError: (t) => (out.stderr += t), isTTY, color: false }, debug, () => clock);
+  const reporter = new HumanReporter(
+    { write: (t) => (out.stdout += t), writeError: (t) => (out.stderr += t), isTTY, color: false },
+    debug,
+    () => clock,
+  );
   return { out, reporter, advance: (ms: number) => (clock += ms) };
 }
 
@@ -32,7 +36,13 @@ describe("human reporter", () => {
   });
 
   test("an error shows the message, each detail, and the fix on stderr; the stack only with --debug", () => {
-    const error = new BridgeError("the config has 2 problems:", { code: "CONFIG_INVALID", fault: "user", hint: "fix each field", details: ["a: bad", "b: worse"], cause: new Error("inner") });
+    const error = new BridgeError("the config has 2 problems:", {
+      code: "CONFIG_INVALID",
+      fault: "user",
+      hint: "fix each field",
+      details: ["a: bad", "b: worse"],
+      cause: new Error("inner"),
+    });
     const plain = capture(false);
     plain.reporter.error(error, false);
     expect(plain.out.stderr).toBe("error: the config has 2 problems:\n  - a: bad\n  - b: worse\nfix: fix each field\n");

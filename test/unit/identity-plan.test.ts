@@ -1,10 +1,19 @@
 import { describe, expect, test } from "vitest";
-import { planIdentity, resolvePolicyArns, type IdentityDesired, type IdentityObservation } from "../../src/layers/identity.js";
+import {
+  planIdentity,
+  resolvePolicyArns,
+  type IdentityDesired,
+  type IdentityObservation,
+} from "../../src/layers/identity.js";
 import { buildTrustPolicy } from "../../src/oidc/trust-policy.js";
 import { configSchema } from "../../src/config/schema.js";
 
 const config = configSchema.parse({});
-const trust = { providerArn: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/t/", providerUrl: "sts.windows.net/t/", partition: "aws" };
+const trust = {
+  providerArn: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/t/",
+  providerUrl: "sts.windows.net/t/",
+  partition: "aws",
+};
 const ours = { "managed-by": "oidc-bridge", "oidc-bridge-deployment": "ob-1" };
 const desired = (recorded: IdentityDesired["recorded"] = []): IdentityDesired => ({
   config,
@@ -13,7 +22,15 @@ const desired = (recorded: IdentityDesired["recorded"] = []): IdentityDesired =>
   policyArns: resolvePolicyArns(config.aws.managedPolicies, "aws"),
   recorded,
 });
-const identity = { id: "/subscriptions/s/resourcegroups/aws-oidc-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aws-oidc-identity", name: "aws-oidc-identity", location: "germanywestcentral", principalId: "p-1", clientId: "c-1", tenantId: "t", tags: ours };
+const identity = {
+  id: "/subscriptions/s/resourcegroups/aws-oidc-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aws-oidc-identity",
+  name: "aws-oidc-identity",
+  location: "germanywestcentral",
+  principalId: "p-1",
+  clientId: "c-1",
+  tenantId: "t",
+  tags: ours,
+};
 const role = (subject: string) => ({
   name: "azure-vm",
   arn: "arn:aws:iam::123456789012:role/azure-vm",
@@ -42,7 +59,17 @@ describe("identity plan", () => {
   });
 
   test("a recreated identity forces the role's trust policy to follow its new principal id", () => {
-    const observed: IdentityObservation = { trust, resourceGroup: { id: "/subscriptions/s/resourceGroups/aws-oidc-rg", name: "aws-oidc-rg", location: "germanywestcentral", tags: ours }, role: role("p-old"), attachedPolicies: [] };
+    const observed: IdentityObservation = {
+      trust,
+      resourceGroup: {
+        id: "/subscriptions/s/resourceGroups/aws-oidc-rg",
+        name: "aws-oidc-rg",
+        location: "germanywestcentral",
+        tags: ours,
+      },
+      role: role("p-old"),
+      attachedPolicies: [],
+    };
     const plan = planIdentity(observed, desired());
     expect(plan.create.has("identity")).toBe(true);
     expect(plan.update.has("trustPolicy")).toBe(true);
@@ -52,11 +79,22 @@ describe("identity plan", () => {
   test("a resource group that is not ours is adopted and marked so; a role tagged ours is recorded as ours", () => {
     const observed: IdentityObservation = {
       trust,
-      resourceGroup: { id: "/subscriptions/s/resourceGroups/aws-oidc-rg", name: "aws-oidc-rg", location: "germanywestcentral", tags: { team: "platform" } },
+      resourceGroup: {
+        id: "/subscriptions/s/resourceGroups/aws-oidc-rg",
+        name: "aws-oidc-rg",
+        location: "germanywestcentral",
+        tags: { team: "platform" },
+      },
       identity,
       role: role("p-1"),
       attachedPolicies: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
-      parameter: { name: "/azure/oidc/role-arn", value: "arn:aws:iam::123456789012:role/azure-vm", type: "String", arn: "a", tags: ours },
+      parameter: {
+        name: "/azure/oidc/role-arn",
+        value: "arn:aws:iam::123456789012:role/azure-vm",
+        type: "String",
+        arn: "a",
+        tags: ours,
+      },
     };
     const plan = planIdentity(observed, desired());
     expect(plan.adopt).toEqual([
@@ -69,9 +107,16 @@ describe("identity plan", () => {
   });
 
   test("never detaches a policy it did not attach", () => {
-    const observed: IdentityObservation = { trust, identity, role: role("p-1"), attachedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] };
+    const observed: IdentityObservation = {
+      trust,
+      identity,
+      role: role("p-1"),
+      attachedPolicies: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+    };
     const plan = planIdentity(observed, desired());
     expect(plan.detach).toEqual([]);
-    expect(plan.actions.find((a) => a.resource.includes("ReadOnlyAccess") && a.kind === "skip")?.reason).toBe("attached by someone else: left alone");
+    expect(plan.actions.find((a) => a.resource.includes("ReadOnlyAccess") && a.kind === "skip")?.reason).toBe(
+      "attached by someone else: left alone",
+    );
   });
 });

@@ -5,7 +5,8 @@ import { JsonReporter } from "../../src/report/json-reporter.js";
 import { BridgeError } from "../../src/errors.js";
 import { redactText } from "../../src/report/redact.js";
 
-const jwt = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiYXVkIjoieCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU";
+const jwt =
+  "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiYXVkIjoieCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU";
 const privateKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -37,14 +38,20 @@ describe("redaction", () => {
 
   test("the human reporter never prints a secret, --debug included", async () => {
     let out = "";
-    const reporter = new HumanReporter({ write: (t) => (out += t), writeError: (t) => (out += t), isTTY: false, color: false }, true);
+    const reporter = new HumanReporter(
+      { write: (t) => (out += t), writeError: (t) => (out += t), isTTY: false, color: false },
+      true,
+    );
     for (const leak of leaks) {
       reporter.info(leak);
       reporter.warn(leak);
       reporter.debug(leak, { token: jwt, nested: { text: leak } });
     }
     await reporter.step(`step ${jwt}`, async () => undefined);
-    reporter.error(new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(leaks.join("\n")) }), true);
+    reporter.error(
+      new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(leaks.join("\n")) }),
+      true,
+    );
     expect(out.length).toBeGreaterThan(200);
     assertClean(out);
   });
@@ -57,7 +64,10 @@ describe("redaction", () => {
       reporter.debug(leak);
       reporter.result(leak, { value: leak });
     }
-    reporter.error(new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(privateKey) }), true);
+    reporter.error(
+      new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(privateKey) }),
+      true,
+    );
     for (const line of out.trim().split("\n")) expect(() => JSON.parse(line) as unknown).not.toThrow();
     assertClean(out);
   });

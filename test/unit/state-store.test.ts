@@ -9,8 +9,14 @@ import { tempDir } from "../helpers/temp-dir.js";
 let dir: { path: string; cleanup: () => Promise<void> };
 let stateDir: string;
 const warnings: string[] = [];
-const open = (command = "test") => StateStore.open({ dir: stateDir, target: "cloud", command, warn: (m) => warnings.push(m) });
-const resource = { kind: "iam-role", layer: "identity" as const, id: "arn:aws:iam::123456789012:role/r", createdByUs: true };
+const open = (command = "test") =>
+  StateStore.open({ dir: stateDir, target: "cloud", command, warn: (m) => warnings.push(m) });
+const resource = {
+  kind: "iam-role",
+  layer: "identity" as const,
+  id: "arn:aws:iam::123456789012:role/r",
+  createdByUs: true,
+};
 
 beforeEach(async () => {
   dir = await tempDir();
@@ -50,7 +56,10 @@ describe("state store", () => {
     const child = spawn(process.execPath, ["-e", "0"]);
     const deadPid = await new Promise<number>((resolve) => child.on("exit", () => resolve(child.pid as number)));
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    await writeFile(join(stateDir, "lock"), JSON.stringify({ pid: deadPid, startedAt: "2026-01-01T00:00:00.000Z", command: "oidc-bridge up" }));
+    await writeFile(
+      join(stateDir, "lock"),
+      JSON.stringify({ pid: deadPid, startedAt: "2026-01-01T00:00:00.000Z", command: "oidc-bridge up" }),
+    );
     const store = await open();
     await store.close();
     expect(warnings.join("\n")).toMatch(new RegExp(`stale lock .*pid ${deadPid}`));

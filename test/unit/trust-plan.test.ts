@@ -13,8 +13,18 @@ const observed = (existing?: TrustObservation["existing"]): TrustObservation => 
   ],
   existing,
 });
-const desired: TrustDesired = { audience: "https://management.core.windows.net/", tags: { "managed-by": "oidc-bridge" }, deploymentId: "ob-1" };
-const provider = (clientIds: string[], thumbprints: string[], tags: Record<string, string> = {}) => ({ arn: observed().providerArn, url: observed().providerUrl, clientIds, thumbprints, tags });
+const desired: TrustDesired = {
+  audience: "https://management.core.windows.net/",
+  tags: { "managed-by": "oidc-bridge" },
+  deploymentId: "ob-1",
+};
+const provider = (clientIds: string[], thumbprints: string[], tags: Record<string, string> = {}) => ({
+  arn: observed().providerArn,
+  url: observed().providerUrl,
+  clientIds,
+  thumbprints,
+  tags,
+});
 
 describe("trust plan", () => {
   test("creates the provider with our audience and both hosts' thumbprints when none exists", () => {
@@ -27,7 +37,10 @@ describe("trust plan", () => {
   });
 
   test("is unchanged, with no write, when the recorded provider already has everything", () => {
-    const plan = planTrust(observed(provider([desired.audience], ["a".repeat(40), "b".repeat(40)])), { ...desired, recorded: { createdByUs: true } });
+    const plan = planTrust(observed(provider([desired.audience], ["a".repeat(40), "b".repeat(40)])), {
+      ...desired,
+      recorded: { createdByUs: true },
+    });
     expect(plan.create || plan.addClientId || plan.updateThumbprints || plan.record).toBe(false);
     expect(plan.actions.map((a) => a.kind)).toEqual(["unchanged"]);
   });
@@ -42,20 +55,34 @@ describe("trust plan", () => {
   });
 
   test("a provider tagged with this deployment but missing from state is ours again", () => {
-    const plan = planTrust(observed(provider([desired.audience], ["a".repeat(40), "b".repeat(40)], { "managed-by": "oidc-bridge", "oidc-bridge-deployment": "ob-1" })), desired);
+    const plan = planTrust(
+      observed(
+        provider([desired.audience], ["a".repeat(40), "b".repeat(40)], {
+          "managed-by": "oidc-bridge",
+          "oidc-bridge-deployment": "ob-1",
+        }),
+      ),
+      desired,
+    );
     expect(plan.createdByUs).toBe(true);
     expect(plan.record).toBe(true);
   });
 
   test("adds a rotated thumbprint and keeps the old ones while there is room", () => {
-    const plan = planTrust(observed(provider([desired.audience], ["c".repeat(40), "b".repeat(40)])), { ...desired, recorded: { createdByUs: true } });
+    const plan = planTrust(observed(provider([desired.audience], ["c".repeat(40), "b".repeat(40)])), {
+      ...desired,
+      recorded: { createdByUs: true },
+    });
     expect(plan.updateThumbprints).toBe(true);
     expect(plan.thumbprints).toEqual(["c".repeat(40), "b".repeat(40), "a".repeat(40)]);
   });
 
   test("with five thumbprints already, drops the oldest stale one, never a current one", () => {
     const old = ["1", "2", "3", "4"].map((c) => c.repeat(40));
-    const plan = planTrust(observed(provider([desired.audience], [...old, "b".repeat(40)])), { ...desired, recorded: { createdByUs: true } });
+    const plan = planTrust(observed(provider([desired.audience], [...old, "b".repeat(40)])), {
+      ...desired,
+      recorded: { createdByUs: true },
+    });
     expect(plan.thumbprints).toHaveLength(5);
     expect(plan.thumbprints).toEqual(["2".repeat(40), "3".repeat(40), "4".repeat(40), "b".repeat(40), "a".repeat(40)]);
     expect(plan.actions.find((a) => a.kind === "update")?.reason).toContain(`dropping the oldest, ${"1".repeat(40)}`);

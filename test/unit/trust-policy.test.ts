@@ -10,7 +10,9 @@ const input = {
 
 describe("trust policy", () => {
   test("allows only AssumeRoleWithWebIdentity, conditioned on both sub and aud", () => {
-    const policy = buildTrustPolicy(input) as { Statement: Array<{ Action: string; Principal: unknown; Condition: unknown }> };
+    const policy = buildTrustPolicy(input) as {
+      Statement: Array<{ Action: string; Principal: unknown; Condition: unknown }>;
+    };
     expect(policy.Statement).toHaveLength(1);
     expect(policy.Statement[0]?.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(policy.Statement[0]?.Principal).toEqual({ Federated: input.providerArn });
@@ -24,7 +26,9 @@ describe("trust policy", () => {
       Statement: [
         {
           Sid: "x",
-          Condition: { StringEquals: { "sts.windows.net/t/:aud": [input.audience], "sts.windows.net/t/:sub": input.subject } },
+          Condition: {
+            StringEquals: { "sts.windows.net/t/:aud": [input.audience], "sts.windows.net/t/:sub": input.subject },
+          },
           Action: ["sts:AssumeRoleWithWebIdentity"],
           Principal: { Federated: [input.providerArn] },
           Effect: "Allow",
@@ -36,7 +40,9 @@ describe("trust policy", () => {
   });
 
   test("names each difference by path: a changed sub and a missing aud", () => {
-    const edited = buildTrustPolicy({ ...input, subject: "someone-else" }) as { Statement: Array<{ Condition: { StringEquals: Record<string, string> } }> };
+    const edited = buildTrustPolicy({ ...input, subject: "someone-else" }) as {
+      Statement: Array<{ Condition: { StringEquals: Record<string, string> } }>;
+    };
     delete edited.Statement[0]?.Condition.StringEquals["sts.windows.net/t/:aud"];
     const differences = policyDifferences(edited, buildTrustPolicy(input));
     expect(differences).toEqual([

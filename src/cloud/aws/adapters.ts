@@ -11,7 +11,9 @@ export async function createStsPort(settings: AwsClientSettings): Promise<StsPor
   const client = new STSClient(settings.clientConfig("sts"));
   return {
     async callerIdentity() {
-      const out = await call("STS GetCallerIdentity (who am I in AWS?)", () => client.send(new GetCallerIdentityCommand({})));
+      const out = await call("STS GetCallerIdentity (who am I in AWS?)", () =>
+        client.send(new GetCallerIdentityCommand({})),
+      );
       const arn = out.Arn ?? "";
       return { account: out.Account ?? "", arn, partition: arn.split(":")[1] ?? "aws" };
     },
@@ -21,14 +23,24 @@ export async function createStsPort(settings: AwsClientSettings): Promise<StsPor
 export async function createIamPort(settings: AwsClientSettings): Promise<IamPort> {
   const iam = await import("@aws-sdk/client-iam");
   const client = new iam.IAMClient(settings.clientConfig("iam"));
-  const tagList = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-  const tagMap = (tags?: { Key?: string; Value?: string }[]) => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+  const tagList = (tags: Readonly<Record<string, string>>) =>
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const tagMap = (tags?: { Key?: string; Value?: string }[]) =>
+    Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
 
   return {
     async getOidcProvider(arn): Promise<OidcProvider | undefined> {
-      const out = await findable(`IAM GetOpenIDConnectProvider ${arn}`, () => client.send(new iam.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
+      const out = await findable(`IAM GetOpenIDConnectProvider ${arn}`, () =>
+        client.send(new iam.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+      );
       if (!out) return undefined;
-      return { arn, url: out.Url ?? "", clientIds: out.ClientIDList ?? [], thumbprints: out.ThumbprintList ?? [], tags: tagMap(out.Tags) };
+      return {
+        arn,
+        url: out.Url ?? "",
+        clientIds: out.ClientIDList ?? [],
+        thumbprints: out.ThumbprintList ?? [],
+        tags: tagMap(out.Tags),
+      };
     },
     async createOidcProvider(input) {
       const out = await call(`IAM CreateOpenIDConnectProvider ${input.url}`, () =>
@@ -44,18 +56,29 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
       return out.OpenIDConnectProviderArn ?? "";
     },
     async addClientId(arn, clientId) {
-      await call(`IAM AddClientIDToOpenIDConnectProvider ${arn}`, () => client.send(new iam.AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId })));
+      await call(`IAM AddClientIDToOpenIDConnectProvider ${arn}`, () =>
+        client.send(
+          new iam.AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId }),
+        ),
+      );
     },
     async updateThumbprints(arn, thumbprints) {
       await call(`IAM UpdateOpenIDConnectProviderThumbprint ${arn}`, () =>
-        client.send(new iam.UpdateOpenIDConnectProviderThumbprintCommand({ OpenIDConnectProviderArn: arn, ThumbprintList: [...thumbprints] })),
+        client.send(
+          new iam.UpdateOpenIDConnectProviderThumbprintCommand({
+            OpenIDConnectProviderArn: arn,
+            ThumbprintList: [...thumbprints],
+          }),
+        ),
       );
     },
 
     async getRole(name): Promise<Role | undefined> {
       const out = await findable(`IAM GetRole ${name}`, () => client.send(new iam.GetRoleCommand({ RoleName: name })));
       if (!out?.Role) return undefined;
-      const tags = await call(`IAM ListRoleTags ${name}`, () => client.send(new iam.ListRoleTagsCommand({ RoleName: name })));
+      const tags = await call(`IAM ListRoleTags ${name}`, () =>
+        client.send(new iam.ListRoleTagsCommand({ RoleName: name })),
+      );
       return toRole(out.Role, tagMap(tags.Tags));
     },
     async createRole(input) {
@@ -74,26 +97,38 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
       return toRole(out.Role, input.tags);
     },
     async updateTrustPolicy(name, trustPolicy) {
-      await call(`IAM UpdateAssumeRolePolicy ${name}`, () => client.send(new iam.UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy) })));
+      await call(`IAM UpdateAssumeRolePolicy ${name}`, () =>
+        client.send(
+          new iam.UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trustPolicy) }),
+        ),
+      );
     },
     async updateMaxSessionDuration(name, seconds) {
-      await call(`IAM UpdateRole ${name}`, () => client.send(new iam.UpdateRoleCommand({ RoleName: name, MaxSessionDuration: seconds })));
+      await call(`IAM UpdateRole ${name}`, () =>
+        client.send(new iam.UpdateRoleCommand({ RoleName: name, MaxSessionDuration: seconds })),
+      );
     },
     async listAttachedPolicies(roleName) {
       const arns: string[] = [];
       let marker: string | undefined;
       do {
-        const out = await call(`IAM ListAttachedRolePolicies ${roleName}`, () => client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })));
+        const out = await call(`IAM ListAttachedRolePolicies ${roleName}`, () =>
+          client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+        );
         arns.push(...(out.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));
         marker = out.IsTruncated ? out.Marker : undefined;
       } while (marker);
       return arns;
     },
     async attachPolicy(roleName, policyArn) {
-      await call(`IAM AttachRolePolicy ${policyArn} to ${roleName}`, () => client.send(new iam.AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })));
+      await call(`IAM AttachRolePolicy ${policyArn} to ${roleName}`, () =>
+        client.send(new iam.AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })),
+      );
     },
     async detachPolicy(roleName, policyArn) {
-      await findable(`IAM DetachRolePolicy ${policyArn} from ${roleName}`, () => client.send(new iam.DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })));
+      await findable(`IAM DetachRolePolicy ${policyArn} from ${roleName}`, () =>
+        client.send(new iam.DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })),
+      );
     },
   };
 }
@@ -103,11 +138,17 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
   const client = new ssm.SSMClient(settings.clientConfig("ssm"));
   return {
     async getParameter(name) {
-      const out = await findable(`SSM GetParameter ${name}`, () => client.send(new ssm.GetParameterCommand({ Name: name })), "ParameterNotFound");
+      const out = await findable(
+        `SSM GetParameter ${name}`,
+        () => client.send(new ssm.GetParameterCommand({ Name: name })),
+        "ParameterNotFound",
+      );
       const p = out?.Parameter;
       if (!p) return undefined;
       // GetParameter carries no tags; they tell whether this deployment wrote the parameter.
-      const tags = await call(`SSM ListTagsForResource ${name}`, () => client.send(new ssm.ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })));
+      const tags = await call(`SSM ListTagsForResource ${name}`, () =>
+        client.send(new ssm.ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })),
+      );
       const tagMap = Object.fromEntries((tags.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
       return { name: p.Name ?? name, value: p.Value ?? "", type: p.Type ?? "String", arn: p.ARN ?? "", tags: tagMap };
     },
@@ -129,11 +170,20 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
   };
 }
 
-function toRole(role: { RoleName?: string; Arn?: string; AssumeRolePolicyDocument?: string; MaxSessionDuration?: number }, tags: Record<string, string>): Role {
+function toRole(
+  role: { RoleName?: string; Arn?: string; AssumeRolePolicyDocument?: string; MaxSessionDuration?: number },
+  tags: Record<string, string>,
+): Role {
   const raw = role.AssumeRolePolicyDocument ?? "{}";
   // IAM returns the document URL-encoded (RFC 3986); a plain JSON one is tolerated too.
   const text = raw.trimStart().startsWith("{") ? raw : decodeURIComponent(raw);
-  return { name: role.RoleName ?? "", arn: role.Arn ?? "", trustPolicy: JSON.parse(text), maxSessionDuration: role.MaxSessionDuration ?? 3600, tags };
+  return {
+    name: role.RoleName ?? "",
+    arn: role.Arn ?? "",
+    trustPolicy: JSON.parse(text),
+    maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    tags,
+  };
 }
 
 async function call<T>(action: string, run: () => Promise<T>): Promise<T> {

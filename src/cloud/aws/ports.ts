@@ -33,12 +33,23 @@ export interface Role {
 
 export interface IamPort {
   getOidcProvider(arn: string): Promise<OidcProvider | undefined>;
-  createOidcProvider(input: { url: string; clientIds: readonly string[]; thumbprints: readonly string[]; tags: Readonly<Record<string, string>> }): Promise<string>;
+  createOidcProvider(input: {
+    url: string;
+    clientIds: readonly string[];
+    thumbprints: readonly string[];
+    tags: Readonly<Record<string, string>>;
+  }): Promise<string>;
   addClientId(arn: string, clientId: string): Promise<void>;
   updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
 
   getRole(name: string): Promise<Role | undefined>;
-  createRole(input: { name: string; trustPolicy: unknown; maxSessionDuration: number; description: string; tags: Readonly<Record<string, string>> }): Promise<Role>;
+  createRole(input: {
+    name: string;
+    trustPolicy: unknown;
+    maxSessionDuration: number;
+    description: string;
+    tags: Readonly<Record<string, string>>;
+  }): Promise<Role>;
   updateTrustPolicy(name: string, trustPolicy: unknown): Promise<void>;
   updateMaxSessionDuration(name: string, seconds: number): Promise<void>;
   listAttachedPolicies(roleName: string): Promise<string[]>;
@@ -56,5 +67,11 @@ export interface Parameter {
 
 export interface SsmPort {
   getParameter(name: string): Promise<Parameter | undefined>;
-  putParameter(input: { name: string; value: string; overwrite: boolean; description: string; tags: Readonly<Record<string, string>> }): Promise<void>;
+  putParameter(input: {
+    name: string;
+    value: string;
+    overwrite: boolean;
+    description: string;
+    tags: Readonly<Record<string, string>>;
+  }): Promise<void>;
 }

@@ -29,10 +29,12 @@ export interface AwsClientSettings {
 }
 
 export function awsClientSettings(input: AwsSettingsInput): AwsClientSettings {
-  const envEndpoint = (service: AwsService): string | undefined => input.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? input.env.AWS_ENDPOINT_URL;
+  const envEndpoint = (service: AwsService): string | undefined =>
+    input.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? input.env.AWS_ENDPOINT_URL;
   // The SDK reads AWS_ENDPOINT_URL itself; only pass our endpoint when the environment has none,
   // so a user can point any service at another emulator.
-  const ourEndpoint = (service: AwsService): string | undefined => (envEndpoint(service) ? undefined : input.endpoints?.[service]);
+  const ourEndpoint = (service: AwsService): string | undefined =>
+    envEndpoint(service) ? undefined : input.endpoints?.[service];
   return {
     region: input.region,
     endpointOf: (service) => envEndpoint(service) ?? input.endpoints?.[service],

@@ -24,7 +24,8 @@ export function createSignInPort(settings: AzureSettings): AzureSignInPort {
         });
       }
       const tid = decodeJwt(token).tid;
-      if (typeof tid !== "string") throw userError("AZURE_NO_TENANT", "the Azure token carries no tid claim", "set azure.tenantId in the config");
+      if (typeof tid !== "string")
+        throw userError("AZURE_NO_TENANT", "the Azure token carries no tid claim", "set azure.tenantId in the config");
       return tid;
     },
   };
@@ -33,7 +34,11 @@ export function createSignInPort(settings: AzureSettings): AzureSignInPort {
 export async function createResourcesPort(settings: AzureSettings): Promise<AzureResourcesPort> {
   const subscriptionId = settings.subscriptionId;
   if (!subscriptionId) {
-    throw userError("AZURE_NO_SUBSCRIPTION", "azure.subscriptionId is not set", "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription");
+    throw userError(
+      "AZURE_NO_SUBSCRIPTION",
+      "azure.subscriptionId is not set",
+      "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription",
+    );
   }
   const [{ ResourceManagementClient }, { ManagedServiceIdentityClient }, credential] = await Promise.all([
     import("@azure/arm-resources"),
@@ -41,16 +46,35 @@ export async function createResourcesPort(settings: AzureSettings): Promise<Azur
     settings.credential(),
   ]);
   const scope = `${settings.endpoints.armAudience}/.default`;
-  const resources = new ResourceManagementClient(credential, subscriptionId, { endpoint: settings.endpoints.resourceManager, credentials: { scopes: [scope] } });
-  const msi = new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: settings.endpoints.resourceManager, credentialScopes: [scope] });
+  const resources = new ResourceManagementClient(credential, subscriptionId, {
+    endpoint: settings.endpoints.resourceManager,
+    credentials: { scopes: [scope] },
+  });
+  const msi = new ManagedServiceIdentityClient(credential, subscriptionId, {
+    endpoint: settings.endpoints.resourceManager,
+    credentialScopes: [scope],
+  });
 
-  const toGroup = (g: { id?: string; name?: string; location: string; tags?: Record<string, string> }): ResourceGroup => ({
+  const toGroup = (g: {
+    id?: string;
+    name?: string;
+    location: string;
+    tags?: Record<string, string>;
+  }): ResourceGroup => ({
     id: g.id ?? "",
     name: g.name ?? "",
     location: g.location,
     tags: g.tags ?? {},
   });
-  const toIdentity = (i: { id?: string; name?: string; location: string; tags?: Record<string, string>; principalId?: string; clientId?: string; tenantId?: string }): UserAssignedIdentity => ({
+  const toIdentity = (i: {
+    id?: string;
+    name?: string;
+    location: string;
+    tags?: Record<string, string>;
+    principalId?: string;
+    clientId?: string;
+    tenantId?: string;
+  }): UserAssignedIdentity => ({
     id: i.id ?? "",
     name: i.name ?? "",
     location: i.location,
@@ -66,14 +90,24 @@ export async function createResourcesPort(settings: AzureSettings): Promise<Azur
       return group && toGroup(group);
     },
     async createResourceGroup(name, location, tags) {
-      return toGroup(await call(`ARM create resource group ${name}`, () => resources.resourceGroups.createOrUpdate(name, { location, tags: { ...tags } })));
+      return toGroup(
+        await call(`ARM create resource group ${name}`, () =>
+          resources.resourceGroups.createOrUpdate(name, { location, tags: { ...tags } }),
+        ),
+      );
     },
     async getIdentity(resourceGroup, name) {
-      const identity = await findable(`ARM get managed identity ${name}`, () => msi.userAssignedIdentities.get(resourceGroup, name));
+      const identity = await findable(`ARM get managed identity ${name}`, () =>
+        msi.userAssignedIdentities.get(resourceGroup, name),
+      );
       return identity && toIdentity(identity);
     },
     async createIdentity(resourceGroup, name, location, tags) {
-      return toIdentity(await call(`ARM create managed identity ${name}`, () => msi.userAssignedIdentities.createOrUpdate(resourceGroup, name, { location, tags: { ...tags } })));
+      return toIdentity(
+        await call(`ARM create managed identity ${name}`, () =>
+          msi.userAssignedIdentities.createOrUpdate(resourceGroup, name, { location, tags: { ...tags } }),
+        ),
+      );
     },
   };
 }
@@ -110,7 +144,11 @@ async function findable<T>(action: string, run: () => Promise<T>): Promise<T | u
     const status = (err as { statusCode?: number }).statusCode;
     const code = (err as { code?: string }).code;
     // Only the resource itself being absent is data; SubscriptionNotFound and the like are errors.
-    if (status === 404 && (code === undefined || code === "ResourceGroupNotFound" || code === "ResourceNotFound" || code === "NotFound")) return undefined;
+    if (
+      status === 404 &&
+      (code === undefined || code === "ResourceGroupNotFound" || code === "ResourceNotFound" || code === "NotFound")
+    )
+      return undefined;
     throw cloudError(action, err);
   }
 }

@@ -25,5 +25,10 @@ export interface AzureResourcesPort {
   getResourceGroup(name: string): Promise<ResourceGroup | undefined>;
   createResourceGroup(name: string, location: string, tags: Readonly<Record<string, string>>): Promise<ResourceGroup>;
   getIdentity(resourceGroup: string, name: string): Promise<UserAssignedIdentity | undefined>;
-  createIdentity(resourceGroup: string, name: string, location: string, tags: Readonly<Record<string, string>>): Promise<UserAssignedIdentity>;
+  createIdentity(
+    resourceGroup: string,
+    name: string,
+    location: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<UserAssignedIdentity>;
 }

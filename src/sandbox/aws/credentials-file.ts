@@ -18,7 +18,10 @@ export async function readAwsSandboxCredentials(dir: string): Promise<AwsSandbox
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new Error(`cannot read the AWS sandbox credentials from ${path}: ${(err as Error).message} (start the sandbox first)`, { cause: err });
+    throw new Error(
+      `cannot read the AWS sandbox credentials from ${path}: ${(err as Error).message} (start the sandbox first)`,
+      { cause: err },
+    );
   }
   const state = JSON.parse(text) as Partial<AwsState>;
   const creds = state.credentials;

@@ -73,7 +73,9 @@ export class ConstraintCheck {
   ): void {
     if (!values) return;
     const ok = (v: string): boolean =>
-      (rule.max === undefined || v.length <= rule.max) && (rule.min === undefined || v.length >= rule.min) && (rule.pattern?.test(v) ?? true);
+      (rule.max === undefined || v.length <= rule.max) &&
+      (rule.min === undefined || v.length >= rule.min) &&
+      (rule.pattern?.test(v) ?? true);
     if (values.every(ok)) return;
     const constraints: string[] = [];
     if (rule.max !== undefined) constraints.push(`Member must have length less than or equal to ${rule.max}`);

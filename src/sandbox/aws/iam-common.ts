@@ -49,7 +49,11 @@ export function rejectDuplicateTagKeys(tags: readonly AwsTag[]): void {
   for (const tag of tags) {
     const key = tag.Key.toLowerCase();
     if (seen.has(key)) {
-      throw new AwsApiError("InvalidInput", 400, "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+      throw new AwsApiError(
+        "InvalidInput",
+        400,
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+      );
     }
     seen.add(key);
   }
@@ -63,7 +67,8 @@ export function mergeTags(existing: readonly AwsTag[], added: readonly AwsTag[],
     if (at >= 0) out[at] = { ...tag };
     else out.push({ ...tag });
   }
-  if (out.length > MAX_TAGS) throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ${quotaName}: ${MAX_TAGS}`);
+  if (out.length > MAX_TAGS)
+    throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ${quotaName}: ${MAX_TAGS}`);
   return out;
 }
 
@@ -84,7 +89,12 @@ export function sortedTagsXml(tags: readonly AwsTag[]): XmlValue {
 /** UntagRole / UntagOpenIDConnectProvider: up to 50 keys, each a valid tag key. */
 export function checkTagKeys(check: ConstraintCheck, keys: readonly string[] | undefined): void {
   check.listLength(keys, "tagKeys", MAX_TAGS);
-  check.members(keys, "tagKeys", { min: 1, max: 128, pattern: TAG_KEY_PATTERN, shown: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+" });
+  check.members(keys, "tagKeys", {
+    min: 1,
+    max: 128,
+    pattern: TAG_KEY_PATTERN,
+    shown: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+  });
 }
 
 const DEFAULT_MAX_ITEMS = 100;
@@ -93,7 +103,10 @@ const DEFAULT_MAX_ITEMS = 100;
  * IAM's Marker / MaxItems paging (MaxItems 1-1000, default 100). The marker is opaque to callers;
  * here it is the offset of the next item.
  */
-export function paginate<T>(items: readonly T[], input: QueryInput): { page: T[]; IsTruncated: boolean; Marker?: string } {
+export function paginate<T>(
+  items: readonly T[],
+  input: QueryInput,
+): { page: T[]; IsTruncated: boolean; Marker?: string } {
   const maxItems = input.int("MaxItems", "maxItems");
   const marker = input.str("Marker");
   const check = new ConstraintCheck();
@@ -103,9 +116,14 @@ export function paginate<T>(items: readonly T[], input: QueryInput): { page: T[]
   check.throwIfAny();
   let start = 0;
   if (marker !== undefined) {
-    start = Number(Buffer.from(marker, "base64").toString("utf8").replace(/^offset:/, ""));
+    start = Number(
+      Buffer.from(marker, "base64")
+        .toString("utf8")
+        .replace(/^offset:/, ""),
+    );
     // A marker this service never issued; IAM's exact wording for it is not documented.
-    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new AwsApiError("InvalidInput", 400, "Invalid Marker.");
+    if (!Number.isInteger(start) || start < 0 || start > items.length)
+      throw new AwsApiError("InvalidInput", 400, "Invalid Marker.");
   }
   const end = start + (maxItems ?? DEFAULT_MAX_ITEMS);
   const page = items.slice(start, end);

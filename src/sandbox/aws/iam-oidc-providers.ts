@@ -34,7 +34,8 @@ const INVALID_URL = "Invalid Open ID Connect Provider URL";
 export function normaliseProviderUrl(url: string): string {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   if (!scheme) throw new AwsApiError("ValidationError", 400, INVALID_URL);
-  if (scheme[0] !== "https://") throw new AwsApiError("InvalidInput", 400, `${INVALID_URL}. The URL must begin with https://.`);
+  if (scheme[0] !== "https://")
+    throw new AwsApiError("InvalidInput", 400, `${INVALID_URL}. The URL must begin with https://.`);
   const match = /^https:\/\/([^/?#]*)([^?#]*)(.*)$/.exec(url);
   const [, authority = "", path = "", rest = ""] = match ?? [];
   if (authority === "") throw new AwsApiError("ValidationError", 400, INVALID_URL);
@@ -73,7 +74,11 @@ function checkProviderArn(check: ConstraintCheck, input: QueryInput): void {
   if (check.required(arn, "openIDConnectProviderArn")) check.length(arn, "openIDConnectProviderArn", 20, 2048);
 }
 
-function requireProvider(state: AwsState, input: QueryInput, check = new ConstraintCheck()): [string, OidcProviderRecord] {
+function requireProvider(
+  state: AwsState,
+  input: QueryInput,
+  check = new ConstraintCheck(),
+): [string, OidcProviderRecord] {
   checkProviderArn(check, input);
   check.throwIfAny();
   const value = input.str("OpenIDConnectProviderArn") as string;
@@ -116,13 +121,18 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
 
       const stored = normaliseProviderUrl(url as string);
       if (clientIds.length > MAX_CLIENT_IDS) {
-        throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`);
+        throw new AwsApiError(
+          "LimitExceeded",
+          409,
+          `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`,
+        );
       }
       checkThumbprintContent(given);
       rejectDuplicateTagKeys(tags);
       const arn = providerArn(stored);
       const refuseDuplicate = (): void => {
-        if (state.oidcProviders[arn]) throw new AwsApiError("EntityAlreadyExists", 409, `Provider with url ${url as string} already exists.`);
+        if (state.oidcProviders[arn])
+          throw new AwsApiError("EntityAlreadyExists", 409, `Provider with url ${url as string} already exists.`);
       };
       refuseDuplicate();
       let thumbprints = given.map((t) => t.toLowerCase());
@@ -135,7 +145,11 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
         refuseDuplicate();
       }
       if (Object.keys(state.oidcProviders).length >= MAX_PROVIDERS) {
-        throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_PROVIDERS}`);
+        throw new AwsApiError(
+          "LimitExceeded",
+          409,
+          `Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${MAX_PROVIDERS}`,
+        );
       }
       state.oidcProviders[arn] = {
         url: stored,
@@ -169,7 +183,11 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     write: false,
     resource: () => `arn:${PARTITION}:iam::${ACCOUNT_ID}:oidc-provider/*`,
     run: ({ state }) => ({
-      result: { OpenIDConnectProviderList: Object.keys(state.oidcProviders).sort().map((arn) => ({ Arn: arn })) },
+      result: {
+        OpenIDConnectProviderList: Object.keys(state.oidcProviders)
+          .sort()
+          .map((arn) => ({ Arn: arn })),
+      },
     }),
   },
 
@@ -192,7 +210,11 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
       const [, p] = requireProvider(state, input, check);
       if (!p.clientIds.includes(clientId as string)) {
         if (p.clientIds.length >= MAX_CLIENT_IDS) {
-          throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`);
+          throw new AwsApiError(
+            "LimitExceeded",
+            409,
+            `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${MAX_CLIENT_IDS}`,
+          );
         }
         p.clientIds.push(clientId as string);
       }

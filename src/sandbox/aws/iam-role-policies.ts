@@ -46,10 +46,15 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     resource: roleResource,
     run: ({ state, input }) => {
       const { role, arn } = roleAndPolicy(state, input);
-      if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
+      if (!findManagedPolicy(arn))
+        throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
       if (!role.attachedPolicyArns.includes(arn)) {
         if (role.attachedPolicyArns.length >= MAX_POLICIES_PER_ROLE) {
-          throw new AwsApiError("LimitExceeded", 409, `Cannot exceed quota for PoliciesPerRole: ${MAX_POLICIES_PER_ROLE}`);
+          throw new AwsApiError(
+            "LimitExceeded",
+            409,
+            `Cannot exceed quota for PoliciesPerRole: ${MAX_POLICIES_PER_ROLE}`,
+          );
         }
         role.attachedPolicyArns.push(arn);
       }
@@ -62,7 +67,8 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     resource: roleResource,
     run: ({ state, input }) => {
       const { role, arn } = roleAndPolicy(state, input);
-      if (!role.attachedPolicyArns.includes(arn)) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
+      if (!role.attachedPolicyArns.includes(arn))
+        throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
       role.attachedPolicyArns = role.attachedPolicyArns.filter((a) => a !== arn);
       return {};
     },
@@ -106,7 +112,8 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
             Path: "/",
             DefaultVersionId: p.defaultVersionId,
             AttachmentCount: attachmentCount(state, p.arn),
-            PermissionsBoundaryUsageCount: Object.values(state.roles).filter((r) => r.permissionsBoundaryArn === p.arn).length,
+            PermissionsBoundaryUsageCount: Object.values(state.roles).filter((r) => r.permissionsBoundaryArn === p.arn)
+              .length,
             IsAttachable: true,
             Description: p.description,
             CreateDate: new Date(p.createDate),
@@ -124,11 +131,16 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
     run: ({ input }) => {
       const versionId = input.str("VersionId");
       const check = new ConstraintCheck();
-      if (check.required(versionId, "versionId")) check.pattern(versionId, "versionId", /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
+      if (check.required(versionId, "versionId"))
+        check.pattern(versionId, "versionId", /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
       const p = requirePolicy(input, check);
       // Only the default version's document is kept; older versions are not emulated.
       if (versionId !== p.defaultVersionId) {
-        throw new AwsApiError("NoSuchEntity", 404, `Policy ${p.arn} version ${versionId as string} does not exist or is not attachable.`);
+        throw new AwsApiError(
+          "NoSuchEntity",
+          404,
+          `Policy ${p.arn} version ${versionId as string} does not exist or is not attachable.`,
+        );
       }
       return {
         result: {

@@ -60,8 +60,10 @@ function checkDescription(check: ConstraintCheck, text: string | undefined): voi
 
 /** A permissions boundary must be a managed policy that exists (IAM's wording for one that does not). */
 function requireBoundaryPolicy(arn: string): void {
-  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(arn)) throw new AwsApiError("InvalidInput", 400, `ARN ${arn} is not valid.`);
-  if (!findManagedPolicy(arn)) throw new AwsApiError("NoSuchEntity", 404, `Scope ARN: ${arn} does not exist or is not attachable.`);
+  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(arn))
+    throw new AwsApiError("InvalidInput", 400, `ARN ${arn} is not valid.`);
+  if (!findManagedPolicy(arn))
+    throw new AwsApiError("NoSuchEntity", 404, `Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 
 export function requireRole(state: AwsState, input: QueryInput): RoleRecord {

@@ -1,5 +1,14 @@
 import { ConstraintCheck } from "./errors.js";
-import { checkTagKeys, checkTags, mergeTags, paginate, rejectDuplicateTagKeys, removeTags, tagsXml, type QueryOperation } from "./iam-common.js";
+import {
+  checkTagKeys,
+  checkTags,
+  mergeTags,
+  paginate,
+  rejectDuplicateTagKeys,
+  removeTags,
+  tagsXml,
+  type QueryOperation,
+} from "./iam-common.js";
 import type { QueryInput } from "./query-protocol.js";
 import type { AwsState, AwsTag } from "./state.js";
 

@@ -35,7 +35,13 @@ export function fetchIdpThumbprint(host: string, port: number, caPem: string): P
   const bare = host.replace(/^\[|\]$/g, "");
   return new Promise((resolve, reject) => {
     const fail = (): void =>
-      reject(new AwsApiError("OpenIdIdpCommunicationError", 400, `Could not connect to the OpenID Connect identity provider at ${host}:${port}.`));
+      reject(
+        new AwsApiError(
+          "OpenIdIdpCommunicationError",
+          400,
+          `Could not connect to the OpenID Connect identity provider at ${host}:${port}.`,
+        ),
+      );
     const socket = connect({
       host: bare,
       port,

@@ -52,14 +52,16 @@ export function jsonError(operation: string, requestId: string, error: AwsApiErr
 export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);
+  if (typeof value !== "string")
+    throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);
   return value;
 }
 
 export function optionalBoolean(input: Record<string, unknown>, name: string): boolean | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);
+  if (typeof value !== "boolean")
+    throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);
   return value;
 }
 
@@ -72,7 +74,10 @@ export function optionalStringList(input: Record<string, unknown>, name: string)
   return value;
 }
 
-export function optionalTags(input: Record<string, unknown>, name: string): Array<{ Key: string; Value: string }> | undefined {
+export function optionalTags(
+  input: Record<string, unknown>,
+  name: string,
+): Array<{ Key: string; Value: string }> | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new AwsApiError("SerializationException", 400, `Unexpected value type for ${name}`);

@@ -149,7 +149,10 @@ const POLICIES: readonly ManagedPolicy[] = [
     "v1",
     "2015-05-29T17:44:19Z",
     "2015-05-29T17:44:19Z",
-    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"], Resource: "*" }] },
+    {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"], Resource: "*" }],
+    },
   ),
 ];
 

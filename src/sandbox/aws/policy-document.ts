@@ -26,17 +26,56 @@ export interface TrustPolicyLookups {
 /** IAM's default quota "Role trust policy length"; whitespace does not count. */
 export const TRUST_POLICY_MAX_CHARS = 2048;
 
-const STRING_OPERATORS = ["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"];
+const STRING_OPERATORS = [
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+];
 const OTHER_OPERATORS = [
-  "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals",
-  "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-  "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "BinaryEquals",
+  "IpAddress",
+  "NotIpAddress",
+  "ArnEquals",
+  "ArnLike",
+  "ArnNotEquals",
+  "ArnNotLike",
 ];
 const BASE_OPERATORS = new Set([...STRING_OPERATORS, ...OTHER_OPERATORS]);
-const STATEMENT_FIELDS = new Set(["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"]);
+const STATEMENT_FIELDS = new Set([
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+]);
 const PRINCIPAL_TYPES = new Set(["AWS", "Federated", "Service", "CanonicalUser"]);
 /** Web identity providers AWS knows by domain name rather than by an IAM provider ARN. */
-const BUILT_IN_FEDERATED = new Set(["cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"]);
+const BUILT_IN_FEDERATED = new Set([
+  "cognito-identity.amazonaws.com",
+  "accounts.google.com",
+  "graph.facebook.com",
+  "www.amazon.com",
+]);
 
 function malformed(message: string): AwsApiError {
   return new AwsApiError("MalformedPolicyDocument", 400, message);
@@ -116,7 +155,8 @@ function parseStatement(raw: unknown, lookups: TrustPolicyLookups): ParsedStatem
   if (raw.Action !== undefined) statement.action = actions;
   else statement.notAction = actions;
 
-  if (raw.Principal === undefined && raw.NotPrincipal === undefined) throw malformed("Missing required field Principal");
+  if (raw.Principal === undefined && raw.NotPrincipal === undefined)
+    throw malformed("Missing required field Principal");
   if (raw.Principal !== undefined) statement.principal = parsePrincipal(raw.Principal, lookups);
   if (raw.NotPrincipal !== undefined) statement.notPrincipal = parsePrincipal(raw.NotPrincipal, lookups);
 
@@ -141,7 +181,8 @@ function parsePrincipal(raw: unknown, lookups: TrustPolicyLookups): "*" | Record
   const out: Record<string, string[]> = {};
   for (const [type, value] of Object.entries(raw)) {
     const values = stringList(value);
-    if (!PRINCIPAL_TYPES.has(type) || !values) throw malformed(`Invalid principal in policy: "${type}":${JSON.stringify(value)}`);
+    if (!PRINCIPAL_TYPES.has(type) || !values)
+      throw malformed(`Invalid principal in policy: "${type}":${JSON.stringify(value)}`);
     for (const v of values) checkPrincipal(type, v, lookups);
     out[type] = values;
   }
@@ -190,7 +231,8 @@ function parseCondition(raw: unknown): Record<string, Record<string, string[]>> 
     if (!isPlainObject(block)) throw malformed(SYNTAX);
     const keys: Record<string, string[]> = {};
     for (const [key, value] of Object.entries(block)) {
-      if (key.indexOf(":") <= 0) throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
+      if (key.indexOf(":") <= 0)
+        throw malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");
       const values = conditionValues(value);
       if (!values) throw malformed(SYNTAX);
       keys[key] = values;
@@ -214,7 +256,10 @@ export interface TrustRequest {
 
 /** Glob with `*` and `?`, as StringLike and Action matching use. */
 function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
 }
 
@@ -261,7 +306,12 @@ const NEGATED: Record<string, string> = {
   NumericNotEquals: "NumericEquals",
 };
 
-function conditionHolds(operator: string, key: string, policyValues: readonly string[], context: TrustRequest["context"]): boolean {
+function conditionHolds(
+  operator: string,
+  key: string,
+  policyValues: readonly string[],
+  context: TrustRequest["context"],
+): boolean {
   const set = /^(ForAnyValue|ForAllValues):(.*)$/.exec(operator);
   let base = set?.[2] ?? operator;
   const requestValues = lookup(context, key);

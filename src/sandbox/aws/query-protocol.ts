@@ -36,7 +36,11 @@ export class QueryInput {
     const text = this.params.get(name);
     if (text === null) return undefined;
     if (!/^-?\d+$/.test(text.trim())) {
-      throw new AwsApiError("ValidationError", 400, `1 validation error detected: Value '${text}' at '${field}' failed to satisfy constraint: Member must be a number`);
+      throw new AwsApiError(
+        "ValidationError",
+        400,
+        `1 validation error detected: Value '${text}' at '${field}' failed to satisfy constraint: Member must be a number`,
+      );
     }
     return Number(text);
   }
@@ -106,7 +110,12 @@ export function queryResponse(
   };
 }
 
-export function queryError(namespace: string, operation: string, requestId: string, error: AwsApiError): SandboxResponse {
+export function queryError(
+  namespace: string,
+  operation: string,
+  requestId: string,
+  error: AwsApiError,
+): SandboxResponse {
   const body =
     `<ErrorResponse xmlns="${namespace}">\n  <Error>\n    <Type>${error.fault}</Type>\n` +
     `    <Code>${escapeXml(error.code)}</Code>\n    <Message>${escapeXml(error.message)}</Message>\n  </Error>\n` +

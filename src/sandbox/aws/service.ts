@@ -97,7 +97,11 @@ function lookupSecret(state: AwsState): (accessKeyId: string) => SigningSecret |
     if (accessKeyId === state.credentials.accessKeyId) return { secretAccessKey: state.credentials.secretAccessKey };
     const session = state.sessions[accessKeyId];
     if (!session) return undefined;
-    return { secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: session.expiration };
+    return {
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+      expiration: session.expiration,
+    };
   };
 }
 
@@ -133,7 +137,11 @@ function jsonAuthError(failure: SigV4Failure): AwsApiError {
     case "incomplete":
       return new AwsApiError("IncompleteSignatureException", 400, failure.message);
     case "unknownKey":
-      return new AwsApiError("UnrecognizedClientException", 400, "The security token included in the request is invalid.");
+      return new AwsApiError(
+        "UnrecognizedClientException",
+        400,
+        "The security token included in the request is invalid.",
+      );
     case "expiredToken":
       return new AwsApiError("ExpiredTokenException", 400, "The security token included in the request is expired");
     case "skew":
@@ -164,11 +172,19 @@ async function handleQuery(api: QueryApi, req: SandboxRequest, ctx: ServiceConte
     const version = input.str("Version");
     const operation = api.operations[action];
     if (!operation || version !== api.version) {
-      return fail(new AwsApiError("InvalidAction", 400, `Could not find operation ${action} for version ${version ?? "NO_VERSION_SPECIFIED"}`));
+      return fail(
+        new AwsApiError(
+          "InvalidAction",
+          400,
+          `Could not find operation ${action} for version ${version ?? "NO_VERSION_SPECIFIED"}`,
+        ),
+      );
     }
     const qualified = `${api.service}:${action}`;
     if (!NEVER_DENIED.has(qualified) && isDenied(ctx.env, qualified)) {
-      const message = api.unsigned.has(action) ? NOT_AUTHORIZED_WEB_IDENTITY : accessDeniedMessage(caller.arn, qualified, operation.resource(input));
+      const message = api.unsigned.has(action)
+        ? NOT_AUTHORIZED_WEB_IDENTITY
+        : accessDeniedMessage(caller.arn, qualified, operation.resource(input));
       return fail(new AwsApiError("AccessDenied", 403, message));
     }
     const { result } = await operation.run({
@@ -201,12 +217,19 @@ async function handleSsm(req: SandboxRequest, ctx: ServiceContext): Promise<Sand
     const auth = await verifySigV4(req, "ssm", lookupSecret(state), ctx.now());
     if (!auth.ok) return fail(jsonAuthError(auth));
     const operation = target !== undefined ? ssmOperations[target] : undefined;
-    if (!target || !operation || req.method !== "POST") return fail(new AwsApiError("UnknownOperationException", 400, undefined));
+    if (!target || !operation || req.method !== "POST")
+      return fail(new AwsApiError("UnknownOperationException", 400, undefined));
     const input = parseJsonBody(req);
     const caller = callerFor(state, auth.accessKeyId, auth.region);
     const qualified = `ssm:${target}`;
     if (isDenied(ctx.env, qualified)) {
-      return fail(new AwsApiError("AccessDeniedException", 400, accessDeniedMessage(caller.arn, qualified, operation.resource(input, auth.region))));
+      return fail(
+        new AwsApiError(
+          "AccessDeniedException",
+          400,
+          accessDeniedMessage(caller.arn, qualified, operation.resource(input, auth.region)),
+        ),
+      );
     }
     const body = operation.run({ state, input, now: ctx.now(), region: auth.region });
     if (operation.write) await ctx.save();
@@ -224,14 +247,36 @@ function faultResponse(listener: string, status: 429 | 500 | 503): SandboxRespon
   const requestId = randomUUID();
   const operation = "InjectedFault";
   if (listener === "ssm") {
-    if (status === 429) return jsonError(operation, requestId, new AwsApiError("ThrottlingException", 400, "Rate exceeded"));
-    if (status === 500) return jsonError(operation, requestId, new AwsApiError("InternalServerError", 500, "An internal error occurred."));
-    return jsonError(operation, requestId, new AwsApiError("ServiceUnavailable", 503, "Service is unavailable. Please try again later."));
+    if (status === 429)
+      return jsonError(operation, requestId, new AwsApiError("ThrottlingException", 400, "Rate exceeded"));
+    if (status === 500)
+      return jsonError(
+        operation,
+        requestId,
+        new AwsApiError("InternalServerError", 500, "An internal error occurred."),
+      );
+    return jsonError(
+      operation,
+      requestId,
+      new AwsApiError("ServiceUnavailable", 503, "Service is unavailable. Please try again later."),
+    );
   }
   const api = listener === "sts" ? STS_API : IAM_API;
-  if (status === 429) return queryError(api.namespace, operation, requestId, new AwsApiError("Throttling", 400, "Rate exceeded"));
-  if (status === 500) return queryError(api.namespace, operation, requestId, new AwsApiError(api.internalErrorCode, 500, "An internal error occurred."));
-  return queryError(api.namespace, operation, requestId, new AwsApiError("ServiceUnavailable", 503, "Service is unavailable. Please try again later."));
+  if (status === 429)
+    return queryError(api.namespace, operation, requestId, new AwsApiError("Throttling", 400, "Rate exceeded"));
+  if (status === 500)
+    return queryError(
+      api.namespace,
+      operation,
+      requestId,
+      new AwsApiError(api.internalErrorCode, 500, "An internal error occurred."),
+    );
+  return queryError(
+    api.namespace,
+    operation,
+    requestId,
+    new AwsApiError("ServiceUnavailable", 503, "Service is unavailable. Please try again later."),
+  );
 }
 
 export function createAwsService(): SandboxService {

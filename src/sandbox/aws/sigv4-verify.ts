@@ -52,8 +52,7 @@ export type SigV4Failure =
   | { kind: "skew"; message: string };
 
 export type SigV4Result =
-  | { ok: true; accessKeyId: string; region: string; service: string }
-  | ({ ok: false } & SigV4Failure);
+  { ok: true; accessKeyId: string; region: string; service: string } | ({ ok: false } & SigV4Failure);
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -108,7 +107,10 @@ function parseAmzDate(text: string): number {
 }
 
 function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 export async function verifySigV4(
@@ -126,7 +128,11 @@ export async function verifySigV4(
   if (!secret) return { ok: false, kind: "unknownKey" };
 
   if (parsed.service !== expectedService) {
-    return { ok: false, kind: "badSignature", message: `Credential should be scoped to correct service: '${expectedService}'. ` };
+    return {
+      ok: false,
+      kind: "badSignature",
+      message: `Credential should be scoped to correct service: '${expectedService}'. `,
+    };
   }
   const rawDate = headerValue(req, "x-amz-date");
   if (!rawDate) {
@@ -155,7 +161,11 @@ export async function verifySigV4(
     };
   }
   if (parsed.date !== rawDate.slice(0, 8)) {
-    return { ok: false, kind: "badSignature", message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${rawDate.slice(0, 8)}', from '${rawDate}'.` };
+    return {
+      ok: false,
+      kind: "badSignature",
+      message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${rawDate.slice(0, 8)}', from '${rawDate}'.`,
+    };
   }
 
   if (secret.sessionToken !== undefined) {
@@ -178,7 +188,11 @@ export async function verifySigV4(
     headers[name] = value;
   }
   if (!headers.host) {
-    return { ok: false, kind: "badSignature", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
+    return {
+      ok: false,
+      kind: "badSignature",
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    };
   }
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of req.query) {
@@ -192,7 +206,9 @@ export async function verifySigV4(
       accessKeyId: parsed.accessKeyId,
       secretAccessKey: secret.secretAccessKey,
       // The signer adds the token header itself; only when the client signed it does it take part.
-      ...(secret.sessionToken !== undefined && parsed.signedHeaders.includes("x-amz-security-token") ? { sessionToken: secret.sessionToken } : {}),
+      ...(secret.sessionToken !== undefined && parsed.signedHeaders.includes("x-amz-security-token")
+        ? { sessionToken: secret.sessionToken }
+        : {}),
     },
     region: parsed.region,
     service: parsed.service,
@@ -202,7 +218,16 @@ export async function verifySigV4(
   // Only the signed headers take part, as received. When x-amz-content-sha256 is among them it
   // already equals the body's hash (checked above); otherwise the signer hashes the body itself.
   const signed = await signer.sign(
-    { method: req.method, protocol: "http:", hostname, ...(port !== undefined ? { port } : {}), path: req.path, query, headers, body: req.body },
+    {
+      method: req.method,
+      protocol: "http:",
+      hostname,
+      ...(port !== undefined ? { port } : {}),
+      path: req.path,
+      query,
+      headers,
+      body: req.body,
+    },
     {
       signingDate: new Date(signedAt),
       signableHeaders: new Set(parsed.signedHeaders),

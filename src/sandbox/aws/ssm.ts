@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import { optionalBoolean, optionalString, optionalStringList, optionalTags } from "./json-protocol.js";
-import { ACCOUNT_ID, PARTITION, type AwsState, type AwsTag, type ParameterRecord, type ParameterVersion } from "./state.js";
+import {
+  ACCOUNT_ID,
+  PARTITION,
+  type AwsState,
+  type AwsTag,
+  type ParameterRecord,
+  type ParameterVersion,
+} from "./state.js";
 
 /** SSM Parameter Store: the few operations oidc-bridge uses, regional like the real service. */
 
@@ -22,7 +29,17 @@ export interface JsonOperation {
 const PARAMETER_TYPES = ["String", "StringList", "SecureString"] as const;
 const TIERS = ["Standard", "Advanced", "Intelligent-Tiering"];
 const DATA_TYPES = ["text", "aws:ec2:image", "aws:ssm:integration"];
-const RESOURCE_TYPES = ["Document", "ManagedInstance", "MaintenanceWindow", "Parameter", "PatchBaseline", "OpsItem", "OpsMetadata", "Automation", "Association"];
+const RESOURCE_TYPES = [
+  "Document",
+  "ManagedInstance",
+  "MaintenanceWindow",
+  "Parameter",
+  "PatchBaseline",
+  "OpsItem",
+  "OpsMetadata",
+  "Automation",
+  "Association",
+];
 const STANDARD_MAX_VALUE = 4096;
 const ADVANCED_MAX_VALUE = 8192;
 const MAX_HIERARCHY_LEVELS = 15;
@@ -67,7 +84,8 @@ function checkNameForm(name: string): void {
 function checkWritableName(name: string): void {
   checkNameForm(name);
   const bare = name.replace(/^\//, "");
-  if (/^aws/i.test(bare)) throw new AwsApiError("AccessDeniedException", 400, `No access to reserved parameter name: ${bare}.`);
+  if (/^aws/i.test(bare))
+    throw new AwsApiError("AccessDeniedException", 400, `No access to reserved parameter name: ${bare}.`);
   const levels = bare.split("/").length;
   if (levels > MAX_HIERARCHY_LEVELS) {
     throw new AwsApiError(
@@ -101,7 +119,8 @@ function mergeSsmTags(existing: readonly AwsTag[], added: readonly AwsTag[]): Aw
     if (at >= 0) out[at] = { ...tag };
     else out.push({ ...tag });
   }
-  if (out.length > MAX_TAGS) throw new AwsApiError("TooManyTagsError", 400, "The Tags parameter contains too many tags.");
+  if (out.length > MAX_TAGS)
+    throw new AwsApiError("TooManyTagsError", 400, "The Tags parameter contains too many tags.");
   return out;
 }
 
@@ -130,7 +149,11 @@ function pickVersion(record: ParameterRecord, selector: string | undefined): Par
   if (/^\d+$/.test(selector)) {
     const found = record.versions.find((v) => v.version === Number(selector));
     if (!found) {
-      throw new AwsApiError("ParameterVersionNotFound", 400, `Systems Manager could not find version ${selector} of ${record.name}. Verify the version and try again.`);
+      throw new AwsApiError(
+        "ParameterVersionNotFound",
+        400,
+        `Systems Manager could not find version ${selector} of ${record.name}. Verify the version and try again.`,
+      );
     }
     return found;
   }
@@ -184,28 +207,45 @@ export const ssmOperations: Record<string, JsonOperation> = {
             "To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
         );
       }
-      if (!DATA_TYPES.includes(dataType)) throw validation(`The following data type is not supported: ${dataType} (Data type names are all lowercase.)`);
+      if (!DATA_TYPES.includes(dataType))
+        throw validation(`The following data type is not supported: ${dataType} (Data type names are all lowercase.)`);
       const params = regionParameters(state, region);
       const existing = params[paramName];
       const latest = existing?.versions[existing.versions.length - 1];
       if (latest && !overwrite) {
-        throw new AwsApiError("ParameterAlreadyExists", 400, "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+        throw new AwsApiError(
+          "ParameterAlreadyExists",
+          400,
+          "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
+        );
       }
       const finalType = (type ?? latest?.type) as ParameterVersion["type"] | undefined;
       if (!finalType) throw validation("A parameter type is required when you create a parameter.");
-      if (keyId !== undefined && finalType !== "SecureString") throw validation("KeyId is required for SecureString type parameter only.");
+      if (keyId !== undefined && finalType !== "SecureString")
+        throw validation("KeyId is required for SecureString type parameter only.");
       if (allowedPattern !== undefined) {
         let pattern: RegExp;
         try {
           pattern = new RegExp(allowedPattern);
         } catch {
-          throw new AwsApiError("InvalidAllowedPatternException", 400, `The request does not meet the regular expression requirement: ${allowedPattern}`);
+          throw new AwsApiError(
+            "InvalidAllowedPatternException",
+            400,
+            `The request does not meet the regular expression requirement: ${allowedPattern}`,
+          );
         }
         if (!pattern.test(paramValue)) {
-          throw new AwsApiError("ParameterPatternMismatchException", 400, `Parameter value, cannot be validated against allowedPattern: ${allowedPattern}`);
+          throw new AwsApiError(
+            "ParameterPatternMismatchException",
+            400,
+            `Parameter value, cannot be validated against allowedPattern: ${allowedPattern}`,
+          );
         }
       }
-      const advanced = tierInput === "Advanced" || (tierInput === "Intelligent-Tiering" && paramValue.length > STANDARD_MAX_VALUE) || latest?.tier === "Advanced";
+      const advanced =
+        tierInput === "Advanced" ||
+        (tierInput === "Intelligent-Tiering" && paramValue.length > STANDARD_MAX_VALUE) ||
+        latest?.tier === "Advanced";
       const limit = advanced ? ADVANCED_MAX_VALUE : STANDARD_MAX_VALUE;
       if (paramValue.length > limit) {
         throw validation(
@@ -219,9 +259,16 @@ export const ssmOperations: Record<string, JsonOperation> = {
         version: (latest?.version ?? 0) + 1,
         type: finalType,
         value: paramValue,
-        ...(description !== undefined ? { description } : latest?.description !== undefined ? { description: latest.description } : {}),
+        ...(description !== undefined
+          ? { description }
+          : latest?.description !== undefined
+            ? { description: latest.description }
+            : {}),
         ...(finalType === "SecureString"
-          ? { keyId: keyId ?? latest?.keyId ?? "alias/aws/ssm", ciphertext: randomBytes(96 + paramValue.length).toString("base64") }
+          ? {
+              keyId: keyId ?? latest?.keyId ?? "alias/aws/ssm",
+              ciphertext: randomBytes(96 + paramValue.length).toString("base64"),
+            }
           : {}),
         tier: advanced ? "Advanced" : "Standard",
         dataType,
@@ -298,7 +345,12 @@ export const ssmOperations: Record<string, JsonOperation> = {
       const keys = optionalStringList(input, "TagKeys");
       const check = new ConstraintCheck("ValidationException");
       check.required(keys, "tagKeys");
-      check.members(keys, "tagKeys", { min: 1, max: 128, pattern: SSM_TAG_PATTERN, shown: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$" });
+      check.members(keys, "tagKeys", {
+        min: 1,
+        max: 128,
+        pattern: SSM_TAG_PATTERN,
+        shown: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+      });
       const [record] = requireTaggable(state, input, region, check);
       const drop = new Set(keys);
       record.tags = record.tags.filter((t) => !drop.has(t.Key));

@@ -81,7 +81,10 @@ export const stsOperations: Record<string, QueryOperation> = {
       const role = findRoleByArn(state, roleArnText as string);
       if (!role) throw new AwsApiError("AccessDenied", 403, NOT_AUTHORIZED_WEB_IDENTITY);
       // The stored document was validated on write; providers deleted since then simply no longer match.
-      const statements = parseTrustPolicy(role.assumeRolePolicyDocument, { oidcProviderExists: () => true, roleExists: () => true });
+      const statements = parseTrustPolicy(role.assumeRolePolicyDocument, {
+        oidcProviderExists: () => true,
+        roleExists: () => true,
+      });
       const claims = identity.claims;
       const context = new Map<string, string[]>();
       if (typeof claims.sub === "string") context.set(`${providerUrl}:sub`, [claims.sub]);
@@ -100,7 +103,11 @@ export const stsOperations: Record<string, QueryOperation> = {
 
       const seconds = duration ?? 3600;
       if (seconds > role.maxSessionDuration) {
-        throw new AwsApiError("ValidationError", 400, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        throw new AwsApiError(
+          "ValidationError",
+          400,
+          "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        );
       }
       pruneExpiredSessions(state, now);
       const expiration = new Date(now + seconds * 1000);

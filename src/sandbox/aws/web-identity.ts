@@ -1,6 +1,13 @@
 import { request } from "node:https";
 import { rootCertificates } from "node:tls";
-import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload } from "jose";
+import {
+  compactVerify,
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from "jose";
 import { AwsApiError } from "./errors.js";
 
 /**
@@ -33,7 +40,9 @@ export function peekClaims(token: string): JWTPayload {
     decodeProtectedHeader(token);
     return decodeJwt(token);
   } catch {
-    throw invalidToken("The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)");
+    throw invalidToken(
+      "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
+    );
   }
 }
 
@@ -42,7 +51,13 @@ function fetchJson(url: string, caPem: string): Promise<unknown> {
     const req = request(
       url,
       // agent: false keeps process-wide proxy or agent settings away from this loopback call.
-      { method: "GET", ca: [...rootCertificates, caPem], agent: false, timeout: FETCH_TIMEOUT_MS, headers: { accept: "application/json" } },
+      {
+        method: "GET",
+        ca: [...rootCertificates, caPem],
+        agent: false,
+        timeout: FETCH_TIMEOUT_MS,
+        headers: { accept: "application/json" },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -70,7 +85,8 @@ async function fetchKeySet(issuer: string, caPem: string): Promise<JSONWebKeySet
   const discoveryUrl = `${issuer}${issuer.endsWith("/") ? "" : "/"}.well-known/openid-configuration`;
   try {
     const discovery = (await fetchJson(discoveryUrl, caPem)) as { jwks_uri?: unknown };
-    if (typeof discovery.jwks_uri !== "string" || !discovery.jwks_uri.startsWith("https://")) throw new Error("no https jwks_uri");
+    if (typeof discovery.jwks_uri !== "string" || !discovery.jwks_uri.startsWith("https://"))
+      throw new Error("no https jwks_uri");
     const jwks = (await fetchJson(discovery.jwks_uri, caPem)) as JSONWebKeySet;
     if (!Array.isArray(jwks.keys)) throw new Error("key set without keys");
     return jwks;
@@ -107,7 +123,8 @@ export async function verifyWebIdentityToken(
     await compactVerify(token, keySet, { algorithms: SIGNING_ALGORITHMS });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw invalidToken(KEY_RETRIEVAL_FAILED);
+    if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS")
+      throw invalidToken(KEY_RETRIEVAL_FAILED);
     if (code === "ERR_JOSE_ALG_NOT_ALLOWED") throw invalidToken("Unsupported token signing algorithm");
     throw invalidToken("Invalid signature");
   }
@@ -116,9 +133,15 @@ export async function verifyWebIdentityToken(
   if (typeof unverified.exp !== "number") throw invalidToken("Missing required claim: exp");
   if (now > unverified.exp + EXP_SKEW_SECONDS) {
     // AWS's own wording, missing space included.
-    throw new AwsApiError("ExpiredTokenException", 400, `Token expired: current date/time ${now} must be before the expiration date/time${unverified.exp}`);
+    throw new AwsApiError(
+      "ExpiredTokenException",
+      400,
+      `Token expired: current date/time ${now} must be before the expiration date/time${unverified.exp}`,
+    );
   }
-  if (typeof unverified.nbf === "number" && unverified.nbf > now + EXP_SKEW_SECONDS) throw invalidToken("Token is not yet valid");
-  if (typeof unverified.iat === "number" && unverified.iat > now + EXP_SKEW_SECONDS) throw invalidToken("Token issued in the future");
+  if (typeof unverified.nbf === "number" && unverified.nbf > now + EXP_SKEW_SECONDS)
+    throw invalidToken("Token is not yet valid");
+  if (typeof unverified.iat === "number" && unverified.iat > now + EXP_SKEW_SECONDS)
+    throw invalidToken("Token issued in the future");
   return { issuer, audience, claims: unverified };
 }

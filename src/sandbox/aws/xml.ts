@@ -3,13 +3,7 @@
  * Everything that is text goes through `escapeXml`, names never come from requests.
  */
 export type XmlValue =
-  | string
-  | number
-  | boolean
-  | Date
-  | undefined
-  | readonly XmlValue[]
-  | { readonly [name: string]: XmlValue };
+  string | number | boolean | Date | undefined | readonly XmlValue[] | { readonly [name: string]: XmlValue };
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (ch) => {

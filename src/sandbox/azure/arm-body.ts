@@ -3,7 +3,8 @@ import { armError, armErrors } from "./arm-errors.js";
 import type { ArmRequest } from "./arm-types.js";
 
 /** A parsed value, or the ARM error answer saying why it could not be parsed. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: SandboxResponse };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: SandboxResponse };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(response: SandboxResponse): Parsed<T> => ({ ok: false, response });
@@ -11,7 +12,8 @@ const fail = <T>(response: SandboxResponse): Parsed<T> => ({ ok: false, response
 /** Parses a JSON object body. */
 export function jsonBody(req: ArmRequest): Parsed<Record<string, unknown>> {
   const text = req.raw.body.toString("utf8");
-  if (text.trim().length === 0) return fail(armErrors.invalidRequestContent(req.operation, "The request body is empty."));
+  if (text.trim().length === 0)
+    return fail(armErrors.invalidRequestContent(req.operation, "The request body is empty."));
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -36,7 +38,14 @@ export function parseTags(value: unknown, operation: string): Parsed<Record<stri
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length > MAX_TAGS) {
-    return fail(armError(400, "InvalidTagCount", `The number of tags '${entries.length}' exceeds the maximum of '${MAX_TAGS}'.`, operation));
+    return fail(
+      armError(
+        400,
+        "InvalidTagCount",
+        `The number of tags '${entries.length}' exceeds the maximum of '${MAX_TAGS}'.`,
+        operation,
+      ),
+    );
   }
   const tags: Record<string, string> = {};
   for (const [name, tagValue] of entries) {
@@ -45,11 +54,23 @@ export function parseTags(value: unknown, operation: string): Parsed<Record<stri
     }
     if (name.length === 0 || name.length > MAX_TAG_NAME || /[<>%&\\?/]/.test(name)) {
       return fail(
-        armError(400, "InvalidTagNameCharacters", `The tag names '${name}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`, operation),
+        armError(
+          400,
+          "InvalidTagNameCharacters",
+          `The tag names '${name}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`,
+          operation,
+        ),
       );
     }
     if (tagValue.length > MAX_TAG_VALUE) {
-      return fail(armError(400, "InvalidTagValueLength", `The tag value '${tagValue}' exceeds the maximum length of '${MAX_TAG_VALUE}'.`, operation));
+      return fail(
+        armError(
+          400,
+          "InvalidTagValueLength",
+          `The tag value '${tagValue}' exceeds the maximum length of '${MAX_TAG_VALUE}'.`,
+          operation,
+        ),
+      );
     }
     tags[name] = tagValue;
   }

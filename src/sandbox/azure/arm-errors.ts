@@ -23,7 +23,12 @@ export function armError(
 
 export const armErrors = {
   missingApiVersion: (operation: string) =>
-    armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.", operation),
+    armError(
+      400,
+      "MissingApiVersionParameter",
+      "The api-version query parameter (?api-version=) is required for all requests.",
+      operation,
+    ),
 
   /** ARM's own resource types (resource groups, subscriptions) reject versions themselves. */
   invalidApiVersion: (operation: string, version: string, supported: readonly string[]) =>
@@ -35,7 +40,13 @@ export const armErrors = {
     ),
 
   /** Resource-provider types: ARM finds no provider registration for that version. */
-  noRegisteredProvider: (operation: string, location: string, version: string, type: string, supported: readonly string[]) =>
+  noRegisteredProvider: (
+    operation: string,
+    location: string,
+    version: string,
+    type: string,
+    supported: readonly string[],
+  ) =>
     armError(
       400,
       "NoRegisteredProviderFound",
@@ -46,7 +57,12 @@ export const armErrors = {
     ),
 
   invalidSubscriptionId: (operation: string, sub: string) =>
-    armError(400, "InvalidSubscriptionId", `The provided subscription identifier '${sub}' is malformed or invalid.`, operation),
+    armError(
+      400,
+      "InvalidSubscriptionId",
+      `The provided subscription identifier '${sub}' is malformed or invalid.`,
+      operation,
+    ),
 
   subscriptionNotFound: (operation: string, sub: string) =>
     armError(404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`, operation),
@@ -89,7 +105,12 @@ export const armErrors = {
     armError(405, "MethodNotAllowed", `The requested resource does not support http method '${method}'.`, operation),
 
   invalidRequestContent: (operation: string, detail: string) =>
-    armError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${detail}'.`, operation),
+    armError(
+      400,
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: '${detail}'.`,
+      operation,
+    ),
 
   locationRequired: (operation: string) =>
     armError(400, "LocationRequired", "The location property is required for this definition.", operation),
@@ -127,22 +148,65 @@ export const armErrors = {
   },
 
   unavailable: (operation: string) =>
-    armError(503, "ServiceUnavailable", "The server is currently unable to handle the request. Please try again later.", operation),
+    armError(
+      503,
+      "ServiceUnavailable",
+      "The server is currently unable to handle the request. Please try again later.",
+      operation,
+    ),
 };
 
 /** "20240603T120000Z", ARM's compact timestamp (routing ids, diagnostics). */
 export function armTimestamp(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /** Regions the sandbox accepts (Azure public cloud, lower-case names without spaces). */
 export const SUPPORTED_LOCATIONS: readonly string[] = [
-  "eastus", "eastus2", "southcentralus", "westus2", "westus3", "australiaeast", "southeastasia", "northeurope",
-  "swedencentral", "uksouth", "westeurope", "centralus", "southafricanorth", "centralindia", "eastasia",
-  "japaneast", "koreacentral", "newzealandnorth", "canadacentral", "francecentral", "germanywestcentral",
-  "italynorth", "norwayeast", "polandcentral", "spaincentral", "switzerlandnorth", "mexicocentral",
-  "uaenorth", "brazilsouth", "israelcentral", "qatarcentral", "northcentralus", "westus", "japanwest",
-  "westcentralus", "canadaeast", "ukwest", "australiasoutheast", "southindia", "westindia", "koreasouth",
+  "eastus",
+  "eastus2",
+  "southcentralus",
+  "westus2",
+  "westus3",
+  "australiaeast",
+  "southeastasia",
+  "northeurope",
+  "swedencentral",
+  "uksouth",
+  "westeurope",
+  "centralus",
+  "southafricanorth",
+  "centralindia",
+  "eastasia",
+  "japaneast",
+  "koreacentral",
+  "newzealandnorth",
+  "canadacentral",
+  "francecentral",
+  "germanywestcentral",
+  "italynorth",
+  "norwayeast",
+  "polandcentral",
+  "spaincentral",
+  "switzerlandnorth",
+  "mexicocentral",
+  "uaenorth",
+  "brazilsouth",
+  "israelcentral",
+  "qatarcentral",
+  "northcentralus",
+  "westus",
+  "japanwest",
+  "westcentralus",
+  "canadaeast",
+  "ukwest",
+  "australiasoutheast",
+  "southindia",
+  "westindia",
+  "koreasouth",
 ];
 
 /** ARM normalises "East US" to "eastus"; null when the region does not exist. */

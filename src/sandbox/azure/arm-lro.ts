@@ -44,7 +44,12 @@ export function startOperation(
 }
 
 /** Finishes every operation whose time has come (all of them when `all`); true if anything changed. */
-export function settleOperations(state: AzureState, modules: readonly ArmModule[], nowMs: number, all = false): boolean {
+export function settleOperations(
+  state: AzureState,
+  modules: readonly ArmModule[],
+  nowMs: number,
+  all = false,
+): boolean {
   let changed = false;
   for (const op of Object.values(state.operations)) {
     if (op.status === "Running" && (all || Date.parse(op.expectedDoneAt) <= nowMs)) {

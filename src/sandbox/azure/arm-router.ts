@@ -19,8 +19,15 @@ const METHODS: readonly string[] = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "PO
 // Real namespaces the sandbox does not emulate: ARM knows them, so an unknown type there is
 // InvalidResourceType, not InvalidResourceNamespace.
 const OTHER_NAMESPACES = [
-  "microsoft.authorization", "microsoft.storage", "microsoft.keyvault", "microsoft.web",
-  "microsoft.containerservice", "microsoft.insights", "microsoft.resources", "microsoft.network", "microsoft.compute",
+  "microsoft.authorization",
+  "microsoft.storage",
+  "microsoft.keyvault",
+  "microsoft.web",
+  "microsoft.containerservice",
+  "microsoft.insights",
+  "microsoft.resources",
+  "microsoft.network",
+  "microsoft.compute",
 ];
 
 export interface ArmRouter {
@@ -29,14 +36,24 @@ export interface ArmRouter {
 
 export function createArmRouter(modules: readonly ArmModule[], expectedMs: (operation: string) => number): ArmRouter {
   const routes = modules.flatMap((m) => m.routes.map((route) => ({ route, segments: route.pattern.split("/") })));
-  const namespaces = new Set([...OTHER_NAMESPACES, ...modules.flatMap((m) => m.namespaces ?? []).map((n) => n.toLowerCase())]);
+  const namespaces = new Set([
+    ...OTHER_NAMESPACES,
+    ...modules.flatMap((m) => m.namespaces ?? []).map((n) => n.toLowerCase()),
+  ]);
   const throttle = new ArmThrottle();
 
-  async function answer(req: SandboxRequest, ctx: ServiceContext, state: AzureState): Promise<{ res: SandboxResponse; budget?: TakeResult; kind: string }> {
+  async function answer(
+    req: SandboxRequest,
+    ctx: ServiceContext,
+    state: AzureState,
+  ): Promise<{ res: SandboxResponse; budget?: TakeResult; kind: string }> {
     const kind = bucketFor(req.method);
     let segments: string[];
     try {
-      segments = req.path.split("/").filter((s) => s.length > 0).map(decodeURIComponent);
+      segments = req.path
+        .split("/")
+        .filter((s) => s.length > 0)
+        .map(decodeURIComponent);
     } catch {
       return { res: armErrors.notFound("Unknown"), kind };
     }
@@ -54,12 +71,17 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     const [root, sub] = segments;
     if (root?.toLowerCase() === "subscriptions" && sub !== undefined) {
       if (!GUID.test(sub)) return { res: armErrors.invalidSubscriptionId(operation, sub), kind };
-      if (sub.toLowerCase() !== SANDBOX_SUBSCRIPTION_ID) return { res: armErrors.subscriptionNotFound(operation, sub), kind };
+      if (sub.toLowerCase() !== SANDBOX_SUBSCRIPTION_ID)
+        return { res: armErrors.subscriptionNotFound(operation, sub), kind };
     }
     const budget = throttle.take(sub ?? "tenant", kind, ctx.now());
     if (!budget.allowed) {
       const label = kind === "reads" ? "read" : kind === "writes" ? "write" : "delete";
-      return { res: armErrors.throttled(operation, sub ?? "", label, budget.retryAfterSeconds, caller.oid), budget, kind };
+      return {
+        res: armErrors.throttled(operation, sub ?? "", label, budget.retryAfterSeconds, caller.oid),
+        budget,
+        kind,
+      };
     }
 
     if (settleOperations(state, modules, ctx.now())) await ctx.save();
@@ -73,7 +95,13 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
       const res =
         route.versionError === "arm"
           ? armErrors.invalidApiVersion(operation, apiVersion, route.apiVersions)
-          : armErrors.noRegisteredProvider(operation, bodyLocation(req) ?? rg?.location ?? "global", apiVersion, route.resourceType ?? "", route.apiVersions);
+          : armErrors.noRegisteredProvider(
+              operation,
+              bodyLocation(req) ?? rg?.location ?? "global",
+              apiVersion,
+              route.resourceType ?? "",
+              route.apiVersions,
+            );
       return { res, budget, kind };
     }
     if (route.inResourceGroup && !rg) {
@@ -116,7 +144,11 @@ function match(
   return null;
 }
 
-function unknownRoute(segments: readonly string[], apiVersion: string, namespaces: ReadonlySet<string>): SandboxResponse {
+function unknownRoute(
+  segments: readonly string[],
+  apiVersion: string,
+  namespaces: ReadonlySet<string>,
+): SandboxResponse {
   const at = segments.findIndex((s) => s.toLowerCase() === "providers");
   const namespace = at >= 0 ? segments[at + 1] : undefined;
   if (!namespace) return armErrors.notFound("Unknown");

@@ -34,7 +34,11 @@ export class ArmThrottle {
     bucket.at = nowMs;
     this.buckets.set(key, bucket);
     if (bucket.level < 1) {
-      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.level) / perSecond)) };
+      return {
+        allowed: false,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.level) / perSecond)),
+      };
     }
     bucket.level -= 1;
     return { allowed: true, remaining: Math.floor(bucket.level), retryAfterSeconds: 0 };

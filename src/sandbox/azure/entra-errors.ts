@@ -53,7 +53,10 @@ export function entraHeaders(requestId: string = randomUUID()): Record<string, s
 
 /** "2024-12-03 13:51:30Z", Entra's timestamp format. */
 function entraTimestamp(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(nowMs)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /**

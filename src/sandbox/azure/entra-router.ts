@@ -10,8 +10,15 @@ import type { AzureState } from "./state.js";
  * Routes of the "entra" listener (authority + issuer host) and the "entra-keys" listener (the
  * other key host). Paths are matched case-insensitively, as Entra does.
  */
-export async function handleEntra(req: SandboxRequest, ctx: ServiceContext, state: AzureState): Promise<SandboxResponse> {
-  const segments = req.path.split("/").filter((s) => s.length > 0).map(decodeURIComponent);
+export async function handleEntra(
+  req: SandboxRequest,
+  ctx: ServiceContext,
+  state: AzureState,
+): Promise<SandboxResponse> {
+  const segments = req.path
+    .split("/")
+    .filter((s) => s.length > 0)
+    .map(decodeURIComponent);
   const [tenant, ...rest] = segments;
   const tail = rest.join("/").toLowerCase();
   if (!tenant) return notFound();
@@ -22,7 +29,13 @@ export async function handleEntra(req: SandboxRequest, ctx: ServiceContext, stat
 
   const known = tenant.toLowerCase() === SANDBOX_TENANT_ID;
   if (!known && !(isMultiTenantAlias(tenant) && route.kind !== "token")) {
-    return tenantNotFound(tenant, route.operation, entraUrl(ctx), ctx.now(), route.kind === "token" ? "invalid_request" : "invalid_tenant");
+    return tenantNotFound(
+      tenant,
+      route.operation,
+      entraUrl(ctx),
+      ctx.now(),
+      route.kind === "token" ? "invalid_request" : "invalid_tenant",
+    );
   }
   // Entra answers with the canonical tenant id whatever casing was asked for.
   const canonical = known ? SANDBOX_TENANT_ID : tenant.toLowerCase();

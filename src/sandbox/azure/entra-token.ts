@@ -53,7 +53,12 @@ export async function handleTokenRequest(
     });
 
   if (req.method !== "POST") {
-    return fail(400, "invalid_request", 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`);
+    return fail(
+      400,
+      "invalid_request",
+      900561,
+      `The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`,
+    );
   }
   const form = new URLSearchParams(req.body.toString("utf8"));
   const basic = basicCredentials(header(req, "authorization"));
@@ -61,11 +66,13 @@ export async function handleTokenRequest(
   const clientId = form.get("client_id") ?? basic?.id ?? null;
   const clientSecret = form.get("client_secret") ?? basic?.secret ?? null;
 
-  if (!grantType) return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+  if (!grantType)
+    return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
   if (grantType !== "client_credentials") {
     return fail(400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType}'.`);
   }
-  if (!clientId) return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+  if (!clientId)
+    return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
 
   const resource = version === 2 ? resourceFromScope(form.get("scope")) : resourceFromForm(form.get("resource"));
   if ("error" in resource) return fail(400, resource.error, resource.aadsts, resource.message);
@@ -82,7 +89,12 @@ export async function handleTokenRequest(
     );
   }
   if (!clientSecret) {
-    return fail(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    return fail(
+      401,
+      "invalid_client",
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
   if (!sameSecret(clientSecret, sp.clientSecret)) {
     return fail(
@@ -105,7 +117,12 @@ export async function handleTokenRequest(
     );
   }
 
-  const token = await issueToken(ctx, state, { sub: sp.objectId, oid: sp.objectId, appid: sp.clientId, aud: resource.resource });
+  const token = await issueToken(ctx, state, {
+    sub: sp.objectId,
+    oid: sp.objectId,
+    appid: sp.clientId,
+    aud: resource.resource,
+  });
   const expiresIn = token.exp - Math.floor(ctx.now() / 1000) - 1;
   const body =
     version === 2
@@ -129,7 +146,11 @@ type ResourceOrError = { resource: string } | { error: string; aadsts: number; m
 function resourceFromScope(scope: string | null): ResourceOrError {
   const scopes = (scope ?? "").split(" ").filter((s) => s.length > 0 && !OIDC_SCOPES.has(s));
   if (scopes.length === 0) {
-    return { error: "invalid_request", aadsts: 900144, message: "The request body must contain the following parameter: 'scope'." };
+    return {
+      error: "invalid_request",
+      aadsts: 900144,
+      message: "The request body must contain the following parameter: 'scope'.",
+    };
   }
   const [first] = scopes;
   if (scopes.length > 1 || !first || !first.endsWith("/.default")) {
@@ -146,7 +167,11 @@ function resourceFromScope(scope: string | null): ResourceOrError {
 
 function resourceFromForm(resource: string | null): ResourceOrError {
   if (!resource) {
-    return { error: "invalid_request", aadsts: 900144, message: "The request body must contain the following parameter: 'resource'." };
+    return {
+      error: "invalid_request",
+      aadsts: 900144,
+      message: "The request body must contain the following parameter: 'resource'.",
+    };
   }
   return { resource };
 }

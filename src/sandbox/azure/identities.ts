@@ -13,7 +13,12 @@ import type { AzureState, IdentityState } from "./state.js";
  */
 
 export const MSI_API_VERSIONS: readonly string[] = [
-  "2024-11-30", "2023-07-31-preview", "2023-01-31", "2022-01-31-preview", "2021-09-30-preview", "2018-11-30",
+  "2024-11-30",
+  "2023-07-31-preview",
+  "2023-01-31",
+  "2022-01-31-preview",
+  "2021-09-30-preview",
+  "2018-11-30",
   "2015-08-31-preview",
 ];
 const NAMESPACE = "Microsoft.ManagedIdentity";
@@ -26,7 +31,12 @@ export function identityId(subscriptionId: string, resourceGroup: string, name: 
 }
 
 export function createIdentitiesModule(): ArmModule {
-  const common = { apiVersions: MSI_API_VERSIONS, versionError: "provider", resourceType: TYPE, inResourceGroup: true } as const;
+  const common = {
+    apiVersions: MSI_API_VERSIONS,
+    versionError: "provider",
+    resourceType: TYPE,
+    inResourceGroup: true,
+  } as const;
   return {
     namespaces: [NAMESPACE],
     routes: [
@@ -200,7 +210,9 @@ async function remove(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
 
 async function listByResourceGroup(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   const rg = (req.params.resourceGroupName ?? "").toLowerCase();
-  const value = Object.values(env.state.identities).filter((i) => i.resourceGroup.toLowerCase() === rg).map(view);
+  const value = Object.values(env.state.identities)
+    .filter((i) => i.resourceGroup.toLowerCase() === rg)
+    .map(view);
   return { status: 200, operation: req.operation, body: { value } };
 }
 

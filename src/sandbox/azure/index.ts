@@ -1,5 +1,11 @@
 /** The Azure cloud of the sandbox (Entra + ARM); see service.ts. */
-export { createAzureService, rotateSigningKeys, SANDBOX_SP_OBJECT_ID, AZURE_LATENCY_MS, type AzureSandboxService } from "./service.js";
+export {
+  createAzureService,
+  rotateSigningKeys,
+  SANDBOX_SP_OBJECT_ID,
+  AZURE_LATENCY_MS,
+  type AzureSandboxService,
+} from "./service.js";
 export { readAzureSandboxSecret, type AzureSandboxSecret } from "./sandbox-secret.js";
 export { issueToken, type TokenRequest, type IssuedToken } from "./token-issuer.js";
 export { RETIRED_KEY_PUBLISHED_MS, type RotationResult, type PublicJwk } from "./signing-keys.js";

@@ -13,8 +13,22 @@ import type { ResourceGroupState } from "./state.js";
 
 // Newest first, as ARM lists them in InvalidApiVersionParameter.
 export const RESOURCES_API_VERSIONS: readonly string[] = [
-  "2025-04-01", "2025-03-01", "2024-11-01", "2024-07-01", "2024-03-01", "2023-07-01", "2022-09-01", "2021-04-01",
-  "2021-01-01", "2020-10-01", "2020-06-01", "2019-10-01", "2019-08-01", "2019-05-10", "2019-05-01", "2018-05-01",
+  "2025-04-01",
+  "2025-03-01",
+  "2024-11-01",
+  "2024-07-01",
+  "2024-03-01",
+  "2023-07-01",
+  "2022-09-01",
+  "2021-04-01",
+  "2021-01-01",
+  "2020-10-01",
+  "2020-06-01",
+  "2019-10-01",
+  "2019-08-01",
+  "2019-05-10",
+  "2019-05-01",
+  "2018-05-01",
 ];
 export const RG_DELETE_KIND = "resourceGroupDelete";
 const RG_TYPE = "Microsoft.Resources/resourceGroups";
@@ -87,10 +101,20 @@ function validateName(name: string, operation: string): SandboxResponse | null {
     );
   }
   if (name.length > MAX_NAME) {
-    return armError(400, "InvalidResourceGroup", `The provided resource group name '${name}' is longer than ${MAX_NAME} characters.`, operation);
+    return armError(
+      400,
+      "InvalidResourceGroup",
+      `The provided resource group name '${name}' is longer than ${MAX_NAME} characters.`,
+      operation,
+    );
   }
   if (name.endsWith(".")) {
-    return armError(400, "InvalidResourceGroup", `The provided resource group name '${name}' cannot end with a period.`, operation);
+    return armError(
+      400,
+      "InvalidResourceGroup",
+      `The provided resource group name '${name}' cannot end with a period.`,
+      operation,
+    );
   }
   return null;
 }
@@ -112,7 +136,8 @@ async function createOrUpdate(req: ArmRequest, env: ArmEnv): Promise<SandboxResp
   // Wait first, then read and write with no await in between: racing PUTs see each other.
   await env.ctx.latency(req.operation);
   const existing = env.state.resourceGroups[key];
-  if (existing?.provisioningState === "Deleting") return armErrors.resourceGroupBeingDeleted(req.operation, existing.name);
+  if (existing?.provisioningState === "Deleting")
+    return armErrors.resourceGroupBeingDeleted(req.operation, existing.name);
   if (existing && existing.location !== location) {
     return armError(
       409,
@@ -171,7 +196,10 @@ async function remove(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   if (!rg) return armErrors.resourceGroupNotFound(req.operation, name);
   // ARM's job id names the group and its region; polling the same group's deletion twice
   // gives the same URL.
-  const job = { jobId: `RESOURCEGROUPDELETIONJOB-${rg.name.toUpperCase()}-${rg.location.toUpperCase()}`, jobLocation: rg.location };
+  const job = {
+    jobId: `RESOURCEGROUPDELETIONJOB-${rg.name.toUpperCase()}-${rg.location.toUpperCase()}`,
+    jobLocation: rg.location,
+  };
   const op = startOperation(env, {
     id: Buffer.from(JSON.stringify(job)).toString("base64url"),
     kind: RG_DELETE_KIND,
@@ -187,5 +215,9 @@ async function remove(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
 async function list(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   const sub = req.params.subscriptionId ?? "";
   await env.ctx.latency(req.operation);
-  return { status: 200, operation: req.operation, body: { value: Object.values(env.state.resourceGroups).map((rg) => view(sub, rg)) } };
+  return {
+    status: 200,
+    operation: req.operation,
+    body: { value: Object.values(env.state.resourceGroups).map((rg) => view(sub, rg)) },
+  };
 }

@@ -26,6 +26,7 @@ export async function readAzureSandboxSecret(dir: string): Promise<AzureSandboxS
   }
   const doc = JSON.parse(text) as Partial<AzureState>;
   const sp = doc.servicePrincipal;
-  if (!sp?.clientSecret) throw new Error(`${path} holds no service principal secret: start the sandbox once to create it`);
+  if (!sp?.clientSecret)
+    throw new Error(`${path} holds no service principal secret: start the sandbox once to create it`);
   return { tenantId: SANDBOX_TENANT_ID, clientId: sp.clientId || SANDBOX_CLIENT_ID, clientSecret: sp.clientSecret };
 }

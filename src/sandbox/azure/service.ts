@@ -76,7 +76,11 @@ export function createAzureService(): AzureSandboxService {
       started = ctx;
       router = createArmRouter(modules, expectedDuration(ctx));
       const state = azureState(ctx);
-      state.servicePrincipal ??= { clientId: SANDBOX_CLIENT_ID, objectId: SANDBOX_SP_OBJECT_ID, clientSecret: newClientSecret() };
+      state.servicePrincipal ??= {
+        clientId: SANDBOX_CLIENT_ID,
+        objectId: SANDBOX_SP_OBJECT_ID,
+        clientSecret: newClientSecret(),
+      };
       if (!state.signingKeys.some((k) => !k.retiredAt)) state.signingKeys.push(await generateSigningKey(ctx.now()));
       // Whatever was still running when the sandbox last stopped has finished since, as in Azure.
       settleOperations(state, modules, ctx.now(), true);
@@ -136,7 +140,6 @@ function expectedDuration(ctx: ServiceContext): (operation: string) => number {
 /** Entra client secrets look like `abC8Q~` followed by 34 characters of [A-Za-z0-9~._-]. */
 function newClientSecret(): string {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
-  const pick = (n: number, set: string): string =>
-    [...randomBytes(n)].map((b) => set[b % set.length]).join("");
+  const pick = (n: number, set: string): string => [...randomBytes(n)].map((b) => set[b % set.length]).join("");
   return `${pick(3, alphabet.slice(0, 62))}${pick(1, "0123456789")}Q~${pick(34, alphabet)}`;
 }

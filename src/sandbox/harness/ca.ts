@@ -59,8 +59,20 @@ export async function loadOrCreateCa(dir: string, now: () => number = Date.now):
   const root = await loadOrCreate(dir, "root-ca", now, async () => createRoot(now()), null);
   const chains = new Map<ChainName, TlsChain>();
   for (const name of CHAINS) {
-    const intermediate = await loadOrCreate(dir, `intermediate-${name}`, now, () => createIntermediate(name, root, now()), root);
-    const leaf = await loadOrCreate(dir, `leaf-${name}`, now, () => createLeaf(name, intermediate, now()), intermediate);
+    const intermediate = await loadOrCreate(
+      dir,
+      `intermediate-${name}`,
+      now,
+      () => createIntermediate(name, root, now()),
+      root,
+    );
+    const leaf = await loadOrCreate(
+      dir,
+      `leaf-${name}`,
+      now,
+      () => createLeaf(name, intermediate, now()),
+      intermediate,
+    );
     chains.set(name, { key: leaf.keyPem, cert: leaf.certPem + intermediate.certPem });
   }
   return {
@@ -87,7 +99,9 @@ async function loadOrCreate(
     const usable = await isUsable(existing.cert, issuer, now());
     if (usable) return existing;
     if (!issuer) {
-      throw new Error(`the sandbox root CA in ${certPath} has expired or is unreadable: delete ${dir} to create a new one (clients must then trust the new root)`);
+      throw new Error(
+        `the sandbox root CA in ${certPath} has expired or is unreadable: delete ${dir} to create a new one (clients must then trust the new root)`,
+      );
     }
   }
   const issued = await create();
@@ -159,7 +173,13 @@ async function createLeaf(name: ChainName, intermediate: Issued, nowMs: number):
   ]);
 }
 
-async function issue(issuer: Issued, nowMs: number, days: number, subject: string, extensions: x509.Extension[]): Promise<Issued> {
+async function issue(
+  issuer: Issued,
+  nowMs: number,
+  days: number,
+  subject: string,
+  extensions: x509.Extension[],
+): Promise<Issued> {
   const keys = await generateKeys();
   const signingKey = await importKey(issuer.keyPem);
   const cert = await x509.X509CertificateGenerator.create({

@@ -5,7 +5,14 @@ import { BodyTooLargeError, readSandboxRequest, send, serialise, type WireRespon
 import { journalDetail, type Journal } from "./journal.js";
 import type { FaultInjector } from "./faults.js";
 import { redactText } from "../../report/redact.js";
-import type { JournalEntry, ListenerSpec, SandboxRequest, SandboxResponse, SandboxService, ServiceContext } from "./types.js";
+import type {
+  JournalEntry,
+  ListenerSpec,
+  SandboxRequest,
+  SandboxResponse,
+  SandboxService,
+  ServiceContext,
+} from "./types.js";
 
 export interface DispatchDeps {
   readonly service: SandboxService;

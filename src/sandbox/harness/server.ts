@@ -76,7 +76,9 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
         inFlight.add(task);
         void task.finally(() => inFlight.delete(task)).catch(() => undefined);
       };
-      const server = spec.tls ? createHttpsServer({ ...ca.chain(spec.chain ?? "a") }, onRequest) : createHttpServer(onRequest);
+      const server = spec.tls
+        ? createHttpsServer({ ...ca.chain(spec.chain ?? "a") }, onRequest)
+        : createHttpServer(onRequest);
       bound.push({ spec, service, server, port: 0 });
     }
   }
@@ -100,7 +102,10 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     await flushAll();
     exit(CRASH_EXIT_CODE);
   });
-  const faults = createFaultInjector(settings, opts.random ?? (settings.faultSeed === null ? undefined : seededRandom(settings.faultSeed)));
+  const faults = createFaultInjector(
+    settings,
+    opts.random ?? (settings.faultSeed === null ? undefined : seededRandom(settings.faultSeed)),
+  );
 
   const contexts = new Map<string, ServiceContext>();
   for (const service of services) {
@@ -163,7 +168,8 @@ function checkListenerNames(services: readonly SandboxService[]): void {
   const seen = new Set<string>();
   for (const service of services) {
     for (const spec of service.listeners) {
-      if (seen.has(spec.name)) throw new Error(`sandbox listener name "${spec.name}" is used twice (names key ports.json and endpoints)`);
+      if (seen.has(spec.name))
+        throw new Error(`sandbox listener name "${spec.name}" is used twice (names key ports.json and endpoints)`);
       seen.add(spec.name);
     }
   }
@@ -184,7 +190,10 @@ async function bindAll(bound: Bound[], saved: PortMap, portsPath: string): Promi
           { cause: err },
         );
       }
-      throw new Error(`sandbox listener "${b.spec.name}" cannot bind 127.0.0.1:${wanted ?? "any port"}: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `sandbox listener "${b.spec.name}" cannot bind 127.0.0.1:${wanted ?? "any port"}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (wanted !== b.port) {
       saved[b.spec.name] = b.port;

@@ -39,7 +39,12 @@ export function readSandboxSettings(env: Env): SandboxSettings {
     faultStatus,
     faultRetryAfter: number(env, SANDBOX_ENV.faultRetryAfter, 1, 0, 3600),
     faultServices: services
-      ? new Set(services.split(",").map((s) => s.trim()).filter((s) => s.length > 0))
+      ? new Set(
+          services
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0),
+        )
       : null,
     dieAfterWrites: die === undefined ? null : integer(SANDBOX_ENV.dieAfterWrites, die, 1),
     journalBodies: text(env, SANDBOX_ENV.journalBodies) === "1",

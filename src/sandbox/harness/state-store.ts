@@ -53,6 +53,8 @@ async function load(path: string): Promise<object | undefined> {
     if (parsed === null || typeof parsed !== "object") throw new Error("not a JSON object");
     return parsed;
   } catch (err) {
-    throw new Error(`sandbox state file ${path} is not valid JSON (${(err as Error).message}): fix or delete it`, { cause: err });
+    throw new Error(`sandbox state file ${path} is not valid JSON (${(err as Error).message}): fix or delete it`, {
+      cause: err,
+    });
   }
 }
