@@ -33,6 +33,14 @@ export function buildProgram(run: Runner, version: string): Command {
     .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/status.js")).status(ctx)));
 
   program
+    .command("up")
+    .description("build every layer as one graph: trust, identity (more layers join as they exist)")
+    .option("--dry-run", "print the whole plan and change nothing")
+    .action((opts: { dryRun?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/up.js")).up(ctx, { dryRun: opts.dryRun === true })),
+    );
+
+  program
     .command("trust")
     .description("make sure AWS IAM trusts the Entra tenant's OpenID Connect issuer")
     .option("--dry-run", "print the plan and change nothing")

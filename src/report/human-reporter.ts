@@ -1,17 +1,17 @@
 import { redactText } from "./redact.js";
 import { stackOf } from "./json-reporter.js";
-import type { Action, PlanReport, Reporter } from "./reporter.js";
+import { LiveArea } from "./live-area.js";
+import type { Action, EventScope, PlanReport, Reporter, RunSummary } from "./reporter.js";
 import type { BridgeError } from "../errors.js";
 
 export interface HumanOutput {
   write(text: string): void;
   writeError(text: string): void;
-  /** A TTY gets one live line per step; anything else gets plain lines. */
+  /** A TTY gets a live area of running steps; anything else gets one plain line per step. */
   readonly isTTY: boolean;
   readonly color: boolean;
 }
 
-const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const MARK: Record<Action["kind"], string> = {
   create: "+",
   update: "~",
@@ -21,41 +21,38 @@ const MARK: Record<Action["kind"], string> = {
   unchanged: "·",
 };
 
-/** Output for people: short lines, a live spinner on a TTY, errors with the fix on stderr. */
+/** Output for people: short lines, live progress on a TTY, errors with the fix on stderr. */
 export class HumanReporter implements Reporter {
+  private readonly live: LiveArea;
+
   constructor(
     private readonly out: HumanOutput,
     private readonly debugEnabled: boolean,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  private line(text: string): void {
-    this.out.write(`${redactText(text)}\n`);
+    private readonly scope: EventScope = {},
+    live?: LiveArea,
+  ) {
+    this.live = live ?? new LiveArea(out, now, (t) => this.paint(2, t));
   }
+
+  scoped(scope: EventScope): Reporter {
+    return new HumanReporter(this.out, this.debugEnabled, this.now, scope, this.live);
+  }
+
   private paint(code: number, text: string): string {
     return this.out.color ? `\u001b[${code}m${text}\u001b[0m` : text;
   }
 
-  async step<T>(title: string, run: () => Promise<T>): Promise<T> {
-    const started = this.now();
-    const elapsed = (): string => `${((this.now() - started) / 1000).toFixed(1)}s`;
-    let timer: NodeJS.Timeout | undefined;
-    if (this.out.isTTY) {
-      let frame = 0;
-      const draw = (): void =>
-        this.out.write(
-          `\r\u001b[2K${SPINNER[frame++ % SPINNER.length]} ${redactText(title)} ${this.paint(2, elapsed())}`,
-        );
-      draw();
-      timer = setInterval(draw, 100);
-      timer.unref();
-    } else {
-      this.line(`… ${title}`);
-    }
+  private label(title: string, scope: EventScope): string {
+    return scope.layer ? `${this.paint(2, `[${scope.layer}]`)} ${title}` : title;
+  }
+
+  async step<T>(title: string, run: () => Promise<T>, scope: EventScope = this.scope): Promise<T> {
+    const label = this.label(title, scope);
+    const id = this.live.begin(label);
     const finish = (mark: string): void => {
-      if (timer) clearInterval(timer);
-      if (this.out.isTTY) this.out.write("\r\u001b[2K");
-      this.line(`${mark} ${title} ${this.paint(2, `(${elapsed()})`)}`);
+      const seconds = (this.live.elapsed(id) / 1000).toFixed(1);
+      this.live.end(id, `${mark} ${label} ${this.paint(2, `(${seconds}s)`)}`);
     };
     try {
       const value = await run();
@@ -68,7 +65,7 @@ export class HumanReporter implements Reporter {
   }
 
   info(message: string): void {
-    this.line(message);
+    this.live.print(message);
   }
   warn(message: string): void {
     this.out.writeError(`${this.paint(33, "warning:")} ${redactText(message)}\n`);
@@ -81,12 +78,29 @@ export class HumanReporter implements Reporter {
   }
   plan(plan: PlanReport): void {
     const changes = plan.actions.filter((a) => a.kind !== "unchanged" && a.kind !== "skip");
-    this.line(`Plan for ${plan.layer}: ${changes.length === 0 ? "nothing to change" : `${changes.length} change(s)`}`);
-    for (const action of plan.actions)
-      this.line(`  ${MARK[action.kind]} ${action.kind} ${action.resource}: ${action.reason}`);
+    this.live.print(
+      `Plan for ${plan.layer}: ${changes.length === 0 ? "nothing to change" : `${changes.length} change(s)`}`,
+    );
+    for (const action of plan.actions) {
+      const where = action.layer && plan.layer !== action.layer ? `[${action.layer}] ` : "";
+      this.live.print(`  ${MARK[action.kind]} ${where}${action.kind} ${action.resource}: ${action.reason}`);
+    }
+  }
+  summary(summary: RunSummary): void {
+    const seconds = (summary.ms / 1000).toFixed(1);
+    if (!summary.changes.length) {
+      this.live.print(`Summary: ${summary.command} changed nothing (${seconds}s)`);
+      return;
+    }
+    this.live.print(`Summary: ${summary.command} made ${summary.changes.length} change(s) in ${seconds}s`);
+    for (const c of summary.changes) {
+      this.live.print(
+        `  ${MARK[c.kind]} ${c.layer ? `[${c.layer}] ` : ""}${c.kind} ${c.resource} ${this.paint(2, `(${(c.ms / 1000).toFixed(1)}s)`)}`,
+      );
+    }
   }
   result(summary: string): void {
-    this.line(summary);
+    this.live.print(summary);
   }
   error(error: BridgeError, debug: boolean): void {
     const lines = [`${this.paint(31, "error:")} ${error.message}`];

@@ -1,37 +1,57 @@
 import { redactValue } from "./redact.js";
-import { errorEvent, type Action, type PlanReport, type ReportEvent, type Reporter } from "./reporter.js";
+import {
+  errorEvent,
+  scopeFields,
+  type Action,
+  type EventScope,
+  type PlanReport,
+  type ReportEvent,
+  type Reporter,
+  type RunSummary,
+} from "./reporter.js";
 import type { BridgeError } from "../errors.js";
 
 /** Keeps every event in memory (redacted, as the real reporters are) for tests to assert on. */
 export class RecordingReporter implements Reporter {
-  readonly events: ReportEvent[] = [];
+  constructor(
+    readonly events: ReportEvent[] = [],
+    private readonly scope: EventScope = {},
+  ) {}
 
   private push(event: ReportEvent): void {
     this.events.push(redactValue(event) as ReportEvent);
   }
 
-  async step<T>(title: string, run: () => Promise<T>): Promise<T> {
-    this.push({ type: "step", status: "start", title });
+  scoped(scope: EventScope): Reporter {
+    return new RecordingReporter(this.events, scope);
+  }
+
+  async step<T>(title: string, run: () => Promise<T>, scope: EventScope = this.scope): Promise<T> {
+    const where = scopeFields(scope);
+    this.push({ type: "step", status: "start", title, ...where });
     try {
       const value = await run();
-      this.push({ type: "step", status: "ok", title });
+      this.push({ type: "step", status: "ok", title, ...where });
       return value;
     } catch (err) {
-      this.push({ type: "step", status: "failed", title });
+      this.push({ type: "step", status: "failed", title, ...where });
       throw err;
     }
   }
   info(message: string, data?: Record<string, unknown>): void {
-    this.push({ type: "info", message, ...(data ? { data } : {}) });
+    this.push({ type: "info", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
   }
   warn(message: string, data?: Record<string, unknown>): void {
-    this.push({ type: "warn", message, ...(data ? { data } : {}) });
+    this.push({ type: "warn", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
   }
   debug(message: string, data?: Record<string, unknown>): void {
-    this.push({ type: "debug", message, ...(data ? { data } : {}) });
+    this.push({ type: "debug", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
   }
   plan(plan: PlanReport): void {
     this.push({ type: "plan", plan });
+  }
+  summary(summary: RunSummary): void {
+    this.push({ type: "summary", ...summary });
   }
   result(summary: string, data?: Record<string, unknown>): void {
     this.push({ type: "result", summary, ...(data ? { data } : {}) });

@@ -1,7 +1,13 @@
 import type { BridgeError } from "../errors.js";
 
-/** One thing a layer will do (plan) or did (apply), always with the reason. */
-export interface Action {
+/** Which node of the graph, in which layer, an event belongs to. */
+export interface EventScope {
+  readonly node?: string;
+  readonly layer?: string;
+}
+
+/** One thing a node will do (plan) or did (apply), always with the reason. */
+export interface Action extends EventScope {
   readonly kind: "create" | "update" | "delete" | "adopt" | "skip" | "unchanged";
   /** What it acts on, e.g. "IAM OIDC provider sts.windows.net/<tenant>/". */
   readonly resource: string;
@@ -9,8 +15,20 @@ export interface Action {
 }
 
 export interface PlanReport {
+  /** The command or layer the plan is for. */
   readonly layer: string;
   readonly actions: readonly Action[];
+}
+
+export interface AppliedAction extends Action {
+  readonly ms: number;
+}
+
+/** The closing summary of a run that changes things: what changed, and how long it all took. */
+export interface RunSummary {
+  readonly command: string;
+  readonly changes: readonly AppliedAction[];
+  readonly ms: number;
 }
 
 /**
@@ -18,12 +36,15 @@ export interface PlanReport {
  * record exactly what a user would see. Every implementation redacts secrets.
  */
 export interface Reporter {
-  /** Runs one step with a live line (spinner and elapsed time on a TTY). */
-  step<T>(title: string, run: () => Promise<T>): Promise<T>;
+  /** Runs one step, shown live while it runs (on a TTY, beside every other running step). */
+  step<T>(title: string, run: () => Promise<T>, scope?: EventScope): Promise<T>;
+  /** The same reporter, with every event naming this node and layer. */
+  scoped(scope: EventScope): Reporter;
   info(message: string, data?: Record<string, unknown>): void;
   warn(message: string, data?: Record<string, unknown>): void;
-  /** What a layer will do and why, before it does it (and all a dry run does). */
+  /** What will be done and why, before it is done (and all a dry run does). */
   plan(plan: PlanReport): void;
+  summary(summary: RunSummary): void;
   /** The command's final result: a one-line summary and the data `--json` consumers want. */
   result(summary: string, data?: Record<string, unknown>): void;
   error(error: BridgeError, debug: boolean): void;
@@ -32,9 +53,10 @@ export interface Reporter {
 }
 
 export type ReportEvent =
-  | { type: "step"; status: "start" | "ok" | "failed"; title: string; ms?: number }
-  | { type: "info" | "warn" | "debug"; message: string; data?: Record<string, unknown> }
+  | ({ type: "step"; status: "start" | "ok" | "failed"; title: string; ms?: number } & EventScope)
+  | ({ type: "info" | "warn" | "debug"; message: string; data?: Record<string, unknown> } & EventScope)
   | { type: "plan"; plan: PlanReport }
+  | ({ type: "summary" } & RunSummary)
   | { type: "result"; summary: string; data?: Record<string, unknown> }
   | { type: "error"; code: string; fault: string; message: string; hint?: string; details?: readonly string[] };
 
@@ -46,5 +68,13 @@ export function errorEvent(error: BridgeError): ReportEvent {
     message: error.message,
     ...(error.hint ? { hint: error.hint } : {}),
     ...(error.details.length ? { details: error.details } : {}),
+  };
+}
+
+/** The scope fields of an event, only those that are set. */
+export function scopeFields(scope: EventScope | undefined): EventScope {
+  return {
+    ...(scope?.node === undefined ? {} : { node: scope.node }),
+    ...(scope?.layer === undefined ? {} : { layer: scope.layer }),
   };
 }

@@ -2,25 +2,96 @@
 // API's import costs several times more (see the startup benchmark).
 import * as z from "zod/mini";
 
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /** Layers in the order `up` builds them; `destroy` walks them backwards. */
 export const LAYERS = ["trust", "identity", "vm", "configure"] as const;
 export type LayerName = (typeof LAYERS)[number];
 
-export const resourceRecord = z.strictObject({
-  /** e.g. "iam-oidc-provider", "azure-resource-group", "iam-role". */
-  kind: z.string().check(z.minLength(1)),
+const common = {
   layer: z.enum(LAYERS),
+  /** The graph node that manages it. */
+  node: z.string().check(z.minLength(1)),
   /** The cloud's own id: an ARN, an ARM resource id, a parameter name. */
   id: z.string().check(z.minLength(1)),
   /** False when the resource existed before us: adopted, used, but never deleted by us. */
   createdByUs: z.boolean(),
+  /**
+   * "intended": the create call was about to be sent when this was written, and its answer was
+   * not recorded yet. A later run that finds the resource knows it is ours, even with no tags.
+   */
+  status: z.enum(["intended", "ready"]),
   recordedAt: z.string(),
-  /** Whatever later layers need (principal id, issuer URL, ...). Never secrets. */
-  attributes: z._default(z.record(z.string(), z.unknown()), {}),
+};
+const strings = z.array(z.string());
+
+/** What we changed on a resource we did not create, so `destroy` can take back exactly that. */
+const providerRecord = z.strictObject({
+  kind: z.literal("iam-oidc-provider"),
+  ...common,
+  attributes: z.strictObject({
+    url: z.string(),
+    tenantId: z.string(),
+    audience: z.string(),
+    partition: z.string(),
+    addedClientIds: strings,
+    addedThumbprints: strings,
+    removedThumbprints: strings,
+  }),
 });
+
+const resourceGroupRecord = z.strictObject({
+  kind: z.literal("azure-resource-group"),
+  ...common,
+  attributes: z.strictObject({ name: z.string(), location: z.string() }),
+});
+
+const identityRecord = z.strictObject({
+  kind: z.literal("azure-user-assigned-identity"),
+  ...common,
+  attributes: z.strictObject({
+    name: z.string(),
+    resourceGroup: z.string(),
+    // Absent while only intended: Azure assigns them.
+    principalId: z.optional(z.string()),
+    clientId: z.optional(z.string()),
+    tenantId: z.optional(z.string()),
+  }),
+});
+
+const roleRecord = z.strictObject({
+  kind: z.literal("iam-role"),
+  ...common,
+  attributes: z.strictObject({ name: z.string() }),
+});
+
+const attachmentRecord = z.strictObject({
+  kind: z.literal("iam-role-policy-attachment"),
+  ...common,
+  attributes: z.strictObject({ roleName: z.string(), policyArn: z.string() }),
+});
+
+const parameterRecord = z.strictObject({
+  kind: z.literal("ssm-parameter"),
+  ...common,
+  attributes: z.strictObject({
+    name: z.string(),
+    /** The value someone else's parameter held before we overwrote it. */
+    previousValue: z.optional(z.string()),
+  }),
+});
+
+export const resourceRecord = z.discriminatedUnion("kind", [
+  providerRecord,
+  resourceGroupRecord,
+  identityRecord,
+  roleRecord,
+  attachmentRecord,
+  parameterRecord,
+]);
 export type ResourceRecord = z.infer<typeof resourceRecord>;
+export type RecordKind = ResourceRecord["kind"];
+export type RecordOf<K extends RecordKind> = Extract<ResourceRecord, { kind: K }>;
 
 export const stateSchema = z.strictObject({
   version: z.literal(STATE_VERSION),

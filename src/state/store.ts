@@ -1,54 +1,57 @@
-import { lstat, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { ensurePrivateDir, writeFileAtomic } from "../util/atomic-file.js";
 import { userError } from "../errors.js";
-import { acquireLock, type HeldLock, type LockHolder } from "./lock.js";
-import { STATE_VERSION, stateSchema, type LayerName, type ResourceRecord, type State } from "./schema.js";
+import type { HeldLock, LockHolder } from "./lock.js";
+import { LocalStateBackend, STATE_FILE, type StateBackend } from "./backend.js";
+import { migrateState } from "./migrate.js";
+import {
+  STATE_VERSION,
+  stateSchema,
+  type LayerName,
+  type RecordKind,
+  type RecordOf,
+  type ResourceRecord,
+  type State,
+} from "./schema.js";
 
-export const STATE_FILE = "state.json";
-
+export { STATE_FILE };
 export type Target = State["target"];
 
 /** Reads the state file without taking the lock (for `status`). Undefined when there is none. */
 export async function readState(dir: string, target?: Target): Promise<State | undefined> {
-  const path = join(dir, STATE_FILE);
-  let text: string;
-  try {
-    const info = await lstat(path);
-    if (info.isSymbolicLink()) {
-      throw userError(
-        "STATE_SYMLINK",
-        `${path} is a symbolic link; oidc-bridge never reads or writes state through a link`,
-        "replace the link with the real file, or use another --state-dir",
-      );
-    }
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  return readFrom(new LocalStateBackend(dir), target);
+}
+
+async function readFrom(backend: StateBackend, target?: Target): Promise<State | undefined> {
+  const text = await backend.read();
+  if (text === undefined) return undefined;
+  return parseState(text, backend.location, target);
+}
+
+export function parseState(text: string, where: string, target?: Target): State {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw corrupt(path, "it is not valid JSON (cut short or edited by hand?)");
+    throw corrupt(where, "it is not valid JSON (cut short or edited by hand?)");
   }
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version > STATE_VERSION) {
     throw userError(
       "STATE_NEWER",
-      `${path} has state version ${version}, newer than this oidc-bridge understands (${STATE_VERSION})`,
+      `${where} has state version ${version}, newer than this oidc-bridge understands (${STATE_VERSION})`,
       "upgrade oidc-bridge; the file was left untouched",
     );
   }
-  const parsed = stateSchema.safeParse(json);
+  const parsed = stateSchema.safeParse(migrateState(json));
   if (!parsed.success) {
-    throw corrupt(path, parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; "));
+    throw corrupt(
+      where,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; "),
+    );
   }
   if (target && parsed.data.target !== target) {
     throw userError(
       "STATE_TARGET_MISMATCH",
-      `${path} records a deployment in the ${parsed.data.target === "sandbox" ? "sandbox" : "real clouds"}, but this command runs against the ${target === "sandbox" ? "sandbox" : "real clouds"}`,
+      `${where} records a deployment in the ${parsed.data.target === "sandbox" ? "sandbox" : "real clouds"}, but this command runs against the ${target === "sandbox" ? "sandbox" : "real clouds"}`,
       target === "sandbox"
         ? "add no --sandbox, or use another --state-dir for the sandbox"
         : "add --sandbox, or use another --state-dir",
@@ -57,11 +60,11 @@ export async function readState(dir: string, target?: Target): Promise<State | u
   return parsed.data;
 }
 
-function corrupt(path: string, why: string): Error {
+function corrupt(where: string, why: string): Error {
   return userError(
     "STATE_CORRUPT",
-    `${path} is not a valid oidc-bridge state file: ${why}`,
-    `it was left untouched; restore ${path}.bak (the previous version) if it is valid, or move the file away to start over`,
+    `${where} is not a valid oidc-bridge state file: ${why}`,
+    `it was left untouched; restore ${where}.bak (the previous version) if it is valid, or move the file away to start over`,
   );
 }
 
@@ -71,16 +74,31 @@ export interface OpenStoreOptions {
   readonly command: string;
   readonly warn: (message: string) => void;
   readonly now?: () => Date;
+  /** Defaults to the local state folder `dir`. */
+  readonly backend?: StateBackend;
+}
+
+/** A record as a caller writes it: the store stamps the time. */
+export type NewRecord = ResourceRecord extends infer R ? (R extends ResourceRecord ? Omit<R, "recordedAt"> : never) : never;
+
+/** The read side of the state, which plans and lookups get. */
+export interface StateView {
+  readonly deploymentId: string;
+  records<K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[];
+  find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined;
 }
 
 /**
- * The one local state file, held under an exclusive lock for a command's lifetime. Every change is
- * written at once (atomically, 0600, previous version kept as .bak), so a run killed at any point
- * loses nothing it had created.
+ * The one state document, held under the backend's lock for a command's lifetime. Every change
+ * goes through one queue and is written at once (atomically, previous version kept), so
+ * concurrent nodes never lose each other's records and a run killed at any point loses nothing it
+ * had created.
  */
-export class StateStore {
+export class StateStore implements StateView {
+  private queue: Promise<void> = Promise.resolve();
+
   private constructor(
-    readonly dir: string,
+    private readonly backend: StateBackend,
     private current: State,
     private readonly lock: HeldLock,
     private readonly now: () => Date,
@@ -88,14 +106,14 @@ export class StateStore {
   ) {}
 
   static async open(options: OpenStoreOptions): Promise<StateStore> {
-    await ensurePrivateDir(options.dir);
+    const backend = options.backend ?? new LocalStateBackend(options.dir);
     const me: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), command: options.command };
-    const lock = await acquireLock(options.dir, me, options.warn);
+    const lock = await backend.lock(me, options.warn);
     try {
       const now = options.now ?? (() => new Date());
-      const existing = await readState(options.dir, options.target);
+      const existing = await readFrom(backend, options.target);
       const state = existing ?? (await fresh(options.target, now()));
-      return new StateStore(options.dir, state, lock, now, existing !== undefined);
+      return new StateStore(backend, state, lock, now, existing !== undefined);
     } catch (err) {
       await lock.release();
       throw err;
@@ -107,60 +125,92 @@ export class StateStore {
   }
 
   get path(): string {
-    return join(this.dir, STATE_FILE);
+    return this.backend.location;
   }
 
-  find(kind: string, layer?: LayerName): ResourceRecord | undefined {
-    return this.current.resources.find((r) => r.kind === kind && (!layer || r.layer === layer));
+  get deploymentId(): string {
+    return this.current.deploymentId;
   }
 
-  /** Records (or updates, by kind + id) a resource the moment it exists in the cloud. */
-  async record(
-    resource: Omit<ResourceRecord, "recordedAt" | "attributes"> & { attributes?: Record<string, unknown> },
-  ): Promise<void> {
-    const entry: ResourceRecord = { attributes: {}, ...resource, recordedAt: this.now().toISOString() };
-    const others = this.current.resources.filter((r) => !(r.kind === entry.kind && r.id === entry.id));
-    await this.write({ ...this.current, resources: [...others, entry] });
+  records<K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[] {
+    return this.current.resources.filter(
+      (r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer),
+    );
   }
 
-  async forget(kind: string, id: string): Promise<void> {
-    await this.write({
-      ...this.current,
-      resources: this.current.resources.filter((r) => !(r.kind === kind && r.id === id)),
+  find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined {
+    return this.records(kind).find((r) => id === undefined || sameId(r.id, id));
+  }
+
+  /** Records (or replaces, by kind + id) a resource. */
+  put(record: NewRecord): Promise<void> {
+    return this.update((state) => {
+      const entry = { ...record, recordedAt: this.now().toISOString() } as ResourceRecord;
+      const others = state.resources.filter((r) => !(r.kind === entry.kind && sameId(r.id, entry.id)));
+      return { ...state, resources: [...others, entry] };
     });
   }
 
-  async completeLayer(layer: LayerName, summary: string): Promise<void> {
-    // An unchanged re-run leaves the file alone: nothing happened worth a write.
-    if (this.current.layers[layer]?.summary === summary) return;
-    await this.write({
-      ...this.current,
-      layers: { ...this.current.layers, [layer]: { completedAt: this.now().toISOString(), summary } },
-    });
+  /** Before a create: written first, so a crash after the cloud call still leaves it ours. */
+  intend(record: Omit<NewRecord, "status" | "createdByUs">): Promise<void> {
+    return this.put({ ...record, status: "intended", createdByUs: true } as NewRecord);
+  }
+
+  forget(kind: RecordKind, id: string): Promise<void> {
+    return this.update((state) => ({
+      ...state,
+      resources: state.resources.filter((r) => !(r.kind === kind && sameId(r.id, id))),
+    }));
+  }
+
+  completeLayer(layer: LayerName, summary: string): Promise<void> {
+    return this.update((state) =>
+      // An unchanged re-run leaves the file alone: nothing happened worth a write.
+      state.layers[layer]?.summary === summary
+        ? state
+        : { ...state, layers: { ...state.layers, [layer]: { completedAt: this.now().toISOString(), summary } } },
+    );
   }
 
   /**
    * Writes a fresh state file before the first cloud write, so the deployment id that tags our
    * resources survives even a run killed right after its first create.
    */
-  async ensureSaved(): Promise<void> {
-    if (!this.persisted) await this.write(this.current);
+  ensureSaved(): Promise<void> {
+    return this.update((state) => state, true);
   }
 
+  /** Waits for queued writes, then releases the lock. */
   async close(): Promise<void> {
-    await this.lock.release();
+    try {
+      await this.queue;
+    } finally {
+      await this.lock.release();
+    }
   }
 
-  private async write(next: State): Promise<void> {
-    const state = stateSchema.parse({ ...next, updatedAt: this.now().toISOString() });
-    if (this.persisted) {
-      // Keep the previous version: a bad edit or a bug can be undone by hand.
-      await writeFileAtomic(`${this.path}.bak`, await readFile(this.path));
-    }
-    await writeFileAtomic(this.path, `${JSON.stringify(state, null, 2)}\n`);
-    this.current = state;
-    this.persisted = true;
+  /**
+   * Applies `change` to the latest document, in order with every other change, and writes it. A
+   * change that returns the same document writes nothing (unless the file was never saved).
+   */
+  update(change: (state: State) => State, saveIfNew = false): Promise<void> {
+    const run = this.queue.then(async () => {
+      const next = change(this.current);
+      if (next === this.current && !(saveIfNew && !this.persisted)) return;
+      const state = stateSchema.parse({ ...next, updatedAt: this.now().toISOString() });
+      await this.backend.write(`${JSON.stringify(state, null, 2)}\n`);
+      this.current = state;
+      this.persisted = true;
+    });
+    // A failed write fails its caller; later writes still run against the last good document.
+    this.queue = run.catch(() => undefined);
+    return run;
   }
+}
+
+/** ARM ids are case-insensitive; ARNs and names are compared as Azure and AWS compare them. */
+function sameId(a: string, b: string): boolean {
+  return a.startsWith("/") ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
 async function fresh(target: Target, now: Date): Promise<State> {

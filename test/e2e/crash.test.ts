@@ -31,11 +31,12 @@ describe("a run killed mid-way", () => {
     expect(killed.status).toBe(137);
     const afterCrash = await readState(join(dir.path, ".oidc-bridge"));
     expect(afterCrash?.deploymentId).toMatch(/^ob-/);
-    expect(afterCrash?.resources).toEqual([]);
+    // The intent was written before the create call: the provider is known to be ours.
+    expect(afterCrash?.resources.map((r) => [r.kind, r.status])).toEqual([["iam-oidc-provider", "intended"]]);
 
     const again = cli(["trust"]);
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain("created by this deployment (its tags say so)");
+    expect(again.stdout).toContain("created by an interrupted run of this deployment (its intent was recorded)");
     const state = await readState(join(dir.path, ".oidc-bridge"));
     expect(state?.resources.map((r) => [r.kind, r.createdByUs])).toEqual([["iam-oidc-provider", true]]);
   });
@@ -45,7 +46,11 @@ describe("a run killed mid-way", () => {
     const killed = cli(["identity"], { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: "2" });
     expect(killed.status).toBe(137);
     const afterCrash = await readState(join(dir.path, ".oidc-bridge"));
-    expect(afterCrash?.resources.map((r) => r.kind)).toEqual(["iam-oidc-provider", "azure-resource-group"]);
+    expect(afterCrash?.resources.map((r) => [r.kind, r.status])).toEqual([
+      ["iam-oidc-provider", "ready"],
+      ["azure-resource-group", "ready"],
+      ["azure-user-assigned-identity", "intended"],
+    ]);
 
     const again = cli(["identity"]);
     expect(again.status, again.stderr).toBe(0);

@@ -171,7 +171,13 @@ describe("oidc-bridge identity against the sandbox", () => {
     const run = await runCli(["--sandbox", "--json", "-c", "longer.json", "identity"], { cwd: dir.path });
     expect(run.exitCode).toBe(0);
     expect(plannedActions(run).filter((a) => a.kind !== "unchanged")).toEqual([
-      { kind: "update", resource: "IAM role azure-vm max session duration", reason: "is 3600 s, config says 7200 s" },
+      {
+        kind: "update",
+        resource: "IAM role azure-vm max session duration",
+        reason: "is 3600 s, config says 7200 s",
+        node: "iam-role",
+        layer: "identity",
+      },
     ]);
     const role = await withAws(async (iam) => (await iam.send(new GetRoleCommand({ RoleName: "azure-vm" }))).Role);
     expect(role?.MaxSessionDuration).toBe(7200);

@@ -2,16 +2,20 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { observeTrust, type TrustPorts } from "../../src/layers/trust.js";
+import { Facts } from "../../src/resources/facts.js";
+import { oidcProvider } from "../../src/resources/oidc-provider.js";
+import { memoryState } from "../helpers/plan-graph.js";
+import type { CloudPorts } from "../../src/cloud/ports.js";
 import { configSchema } from "../../src/config/schema.js";
 import { RecordingReporter } from "../../src/report/recording-reporter.js";
 import type { BridgeError } from "../../src/errors.js";
 import { bridgeFailure } from "../helpers/rejection.js";
 import { openSandbox, type SandboxHandle } from "../../src/sandbox/open-sandbox.js";
-import { createIamPort, createStsPort } from "../../src/cloud/aws/adapters.js";
+import { createOidcProviderPort } from "../../src/cloud/aws/iam-adapters.js";
+import { createStsPort } from "../../src/cloud/aws/sts-adapter.js";
 import { awsClientSettings } from "../../src/cloud/aws/settings.js";
 import { runCli } from "../helpers/run-cli.js";
-import { createSignInPort } from "../../src/cloud/azure/adapters.js";
+import { createSignInPort } from "../../src/cloud/azure/sign-in-adapter.js";
 import { azureSettings } from "../../src/cloud/azure/settings.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -19,7 +23,7 @@ const TENANT = "11111111-2222-4333-8444-555555555555";
 let server: Server;
 let base: string;
 let sandbox: SandboxHandle;
-let ports: TrustPorts;
+let ports: CloudPorts;
 let dir: Awaited<ReturnType<typeof tempDir>>;
 
 // A misbehaving discovery host: each tenant id picks a failure.
@@ -47,7 +51,17 @@ beforeAll(async () => {
     endpoints: { iam: sandbox.endpoints.iam, sts: sandbox.endpoints.sts },
     env: {},
   });
-  ports = { iam: await createIamPort(aws), sts: await createStsPort(aws), signIn: { tenantId: async () => "common" } };
+  const [providers, sts] = await Promise.all([createOidcProviderPort(aws), createStsPort(aws)]);
+  const unused = () => Promise.reject(new Error("not used by the trust layer"));
+  ports = {
+    sts: () => Promise.resolve(sts),
+    oidcProviders: () => Promise.resolve(providers),
+    signIn: () => Promise.resolve({ tenantId: () => Promise.resolve("common") }),
+    roles: unused,
+    ssm: unused,
+    resourceGroups: unused,
+    identities: unused,
+  };
 });
 afterAll(async () => {
   await sandbox.close();
@@ -57,7 +71,10 @@ afterAll(async () => {
 
 async function observeFailure(issuerPath: string, tenantId: string | null = TENANT): Promise<BridgeError> {
   const config = configSchema.parse({ azure: tenantId ? { tenantId } : {} });
-  return bridgeFailure(observeTrust(config, `${base}/${issuerPath}`, ports, new RecordingReporter()));
+  const reporter = new RecordingReporter();
+  const facts = new Facts(config, ports, reporter, { issuerHost: `${base}/${issuerPath}` });
+  const tags = {};
+  return bridgeFailure(oidcProvider.lookup({ config, ports, facts, reporter, tags, state: memoryState("ob-1") }));
 }
 
 describe("trust error paths", () => {
@@ -100,7 +117,7 @@ describe("trust error paths", () => {
     await new Promise<void>((resolve) => spare.listen(0, "127.0.0.1", resolve));
     const closed = `https://127.0.0.1:${(spare.address() as AddressInfo).port}`;
     await new Promise((resolve) => spare.close(resolve));
-    const signIn = createSignInPort(
+    const signIn = await createSignInPort(
       azureSettings({
         endpoints: {
           resourceManager: closed,

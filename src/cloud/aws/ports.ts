@@ -1,7 +1,10 @@
 /**
- * The AWS calls oidc-bridge makes, and nothing more. Layers depend on these interfaces; only the
- * adapters import the SDK. "Not found" comes back as undefined, never as an exception.
+ * The AWS calls oidc-bridge makes, one interface per service, and nothing more. Resources depend
+ * on these; only the adapters import the SDK. "Not found" comes back as undefined, never as an
+ * exception.
  */
+export type Tags = Readonly<Record<string, string>>;
+
 export interface CallerIdentity {
   readonly account: string;
   readonly arn: string;
@@ -19,7 +22,15 @@ export interface OidcProvider {
   readonly url: string;
   readonly clientIds: readonly string[];
   readonly thumbprints: readonly string[];
-  readonly tags: Readonly<Record<string, string>>;
+  readonly tags: Tags;
+}
+
+/** IAM: OpenID Connect providers. */
+export interface OidcProviderPort {
+  get(arn: string): Promise<OidcProvider | undefined>;
+  create(input: { url: string; clientIds: readonly string[]; thumbprints: readonly string[]; tags: Tags }): Promise<string>;
+  addClientId(arn: string, clientId: string): Promise<void>;
+  updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
 }
 
 export interface Role {
@@ -28,30 +39,24 @@ export interface Role {
   /** Decoded JSON (IAM returns it URL-encoded). */
   readonly trustPolicy: unknown;
   readonly maxSessionDuration: number;
-  readonly tags: Readonly<Record<string, string>>;
+  readonly tags: Tags;
 }
 
-export interface IamPort {
-  getOidcProvider(arn: string): Promise<OidcProvider | undefined>;
-  createOidcProvider(input: {
-    url: string;
-    clientIds: readonly string[];
-    thumbprints: readonly string[];
-    tags: Readonly<Record<string, string>>;
-  }): Promise<string>;
-  addClientId(arn: string, clientId: string): Promise<void>;
-  updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
-
-  getRole(name: string): Promise<Role | undefined>;
-  createRole(input: {
+/** IAM: roles and the managed policies attached to them. */
+export interface RolePort {
+  get(name: string): Promise<Role | undefined>;
+  create(input: {
     name: string;
     trustPolicy: unknown;
     maxSessionDuration: number;
     description: string;
-    tags: Readonly<Record<string, string>>;
+    tags: Tags;
   }): Promise<Role>;
   updateTrustPolicy(name: string, trustPolicy: unknown): Promise<void>;
   updateMaxSessionDuration(name: string, seconds: number): Promise<void>;
+  /** Whether a managed policy exists (read before anything is attached). */
+  policyExists(arn: string): Promise<boolean>;
+  /** Empty when the role does not exist. */
   listAttachedPolicies(roleName: string): Promise<string[]>;
   attachPolicy(roleName: string, policyArn: string): Promise<void>;
   detachPolicy(roleName: string, policyArn: string): Promise<void>;
@@ -62,16 +67,10 @@ export interface Parameter {
   readonly value: string;
   readonly type: string;
   readonly arn: string;
-  readonly tags: Readonly<Record<string, string>>;
+  readonly tags: Tags;
 }
 
 export interface SsmPort {
-  getParameter(name: string): Promise<Parameter | undefined>;
-  putParameter(input: {
-    name: string;
-    value: string;
-    overwrite: boolean;
-    description: string;
-    tags: Readonly<Record<string, string>>;
-  }): Promise<void>;
+  get(name: string): Promise<Parameter | undefined>;
+  put(input: { name: string; value: string; overwrite: boolean; description: string; tags: Tags }): Promise<void>;
 }

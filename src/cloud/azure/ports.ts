@@ -1,9 +1,14 @@
-/** The Azure calls oidc-bridge makes. "Not found" is undefined, never an exception. */
+/**
+ * The Azure calls oidc-bridge makes, one interface per resource provider. "Not found" is
+ * undefined, never an exception.
+ */
+export type Tags = Readonly<Record<string, string>>;
+
 export interface ResourceGroup {
   readonly id: string;
   readonly name: string;
   readonly location: string;
-  readonly tags: Readonly<Record<string, string>>;
+  readonly tags: Tags;
 }
 
 export interface UserAssignedIdentity {
@@ -13,7 +18,7 @@ export interface UserAssignedIdentity {
   readonly principalId: string;
   readonly clientId: string;
   readonly tenantId: string;
-  readonly tags: Readonly<Record<string, string>>;
+  readonly tags: Tags;
 }
 
 export interface AzureSignInPort {
@@ -21,14 +26,15 @@ export interface AzureSignInPort {
   tenantId(): Promise<string>;
 }
 
-export interface AzureResourcesPort {
-  getResourceGroup(name: string): Promise<ResourceGroup | undefined>;
-  createResourceGroup(name: string, location: string, tags: Readonly<Record<string, string>>): Promise<ResourceGroup>;
-  getIdentity(resourceGroup: string, name: string): Promise<UserAssignedIdentity | undefined>;
-  createIdentity(
-    resourceGroup: string,
-    name: string,
-    location: string,
-    tags: Readonly<Record<string, string>>,
-  ): Promise<UserAssignedIdentity>;
+/** Microsoft.Resources/resourceGroups. */
+export interface ResourceGroupPort {
+  get(name: string): Promise<ResourceGroup | undefined>;
+  create(name: string, location: string, tags: Tags): Promise<ResourceGroup>;
+}
+
+/** Microsoft.ManagedIdentity/userAssignedIdentities. */
+export interface IdentityPort {
+  /** Undefined also when the resource group does not exist. */
+  get(resourceGroup: string, name: string): Promise<UserAssignedIdentity | undefined>;
+  create(resourceGroup: string, name: string, location: string, tags: Tags): Promise<UserAssignedIdentity>;
 }

@@ -1,35 +1,18 @@
 import type { AwsClientSettings } from "./settings.js";
-import type { IamPort, OidcProvider, Role, SsmPort, StsPort } from "./ports.js";
+import type { OidcProviderPort, Role, RolePort } from "./ports.js";
+import { call, findable, tagList, tagMap } from "./sdk-call.js";
 import { cloudError } from "../../errors.js";
 
-/**
- * SDK adapters for the AWS ports. SDK modules are imported here, lazily, and nowhere else; every
- * SDK error is wrapped once, with what we were doing.
- */
-export async function createStsPort(settings: AwsClientSettings): Promise<StsPort> {
-  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-  const client = new STSClient(settings.clientConfig("sts"));
-  return {
-    async callerIdentity() {
-      const out = await call("STS GetCallerIdentity (who am I in AWS?)", () =>
-        client.send(new GetCallerIdentityCommand({})),
-      );
-      const arn = out.Arn ?? "";
-      return { account: out.Account ?? "", arn, partition: arn.split(":")[1] ?? "aws" };
-    },
-  };
+async function iamClient(settings: AwsClientSettings) {
+  const iam = await import("@aws-sdk/client-iam");
+  return { iam, client: new iam.IAMClient(settings.clientConfig("iam")) };
 }
 
-export async function createIamPort(settings: AwsClientSettings): Promise<IamPort> {
-  const iam = await import("@aws-sdk/client-iam");
-  const client = new iam.IAMClient(settings.clientConfig("iam"));
-  const tagList = (tags: Readonly<Record<string, string>>) =>
-    Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-  const tagMap = (tags?: { Key?: string; Value?: string }[]) =>
-    Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-
+/** IAM OpenID Connect providers over the SDK. */
+export async function createOidcProviderPort(settings: AwsClientSettings): Promise<OidcProviderPort> {
+  const { iam, client } = await iamClient(settings);
   return {
-    async getOidcProvider(arn): Promise<OidcProvider | undefined> {
+    async get(arn) {
       const out = await findable(`IAM GetOpenIDConnectProvider ${arn}`, () =>
         client.send(new iam.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
       );
@@ -42,7 +25,7 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
         tags: tagMap(out.Tags),
       };
     },
-    async createOidcProvider(input) {
+    async create(input) {
       const out = await call(`IAM CreateOpenIDConnectProvider ${input.url}`, () =>
         client.send(
           new iam.CreateOpenIDConnectProviderCommand({
@@ -72,8 +55,14 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
         ),
       );
     },
+  };
+}
 
-    async getRole(name): Promise<Role | undefined> {
+/** IAM roles and their managed policies over the SDK. */
+export async function createRolePort(settings: AwsClientSettings): Promise<RolePort> {
+  const { iam, client } = await iamClient(settings);
+  return {
+    async get(name) {
       const out = await findable(`IAM GetRole ${name}`, () => client.send(new iam.GetRoleCommand({ RoleName: name })));
       if (!out?.Role) return undefined;
       const tags = await call(`IAM ListRoleTags ${name}`, () =>
@@ -81,7 +70,7 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
       );
       return toRole(out.Role, tagMap(tags.Tags));
     },
-    async createRole(input) {
+    async create(input) {
       const out = await call(`IAM CreateRole ${input.name}`, () =>
         client.send(
           new iam.CreateRoleCommand({
@@ -94,7 +83,7 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
         ),
       );
       if (!out.Role) throw cloudError(`IAM CreateRole ${input.name}`, new Error("the answer held no role"));
-      return toRole(out.Role, input.tags);
+      return toRole(out.Role, { ...input.tags });
     },
     async updateTrustPolicy(name, trustPolicy) {
       await call(`IAM UpdateAssumeRolePolicy ${name}`, () =>
@@ -108,13 +97,19 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
         client.send(new iam.UpdateRoleCommand({ RoleName: name, MaxSessionDuration: seconds })),
       );
     },
+    async policyExists(arn) {
+      const out = await findable(`IAM GetPolicy ${arn}`, () => client.send(new iam.GetPolicyCommand({ PolicyArn: arn })));
+      return out?.Policy !== undefined;
+    },
     async listAttachedPolicies(roleName) {
       const arns: string[] = [];
       let marker: string | undefined;
       do {
-        const out = await call(`IAM ListAttachedRolePolicies ${roleName}`, () =>
-          client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+        const page = marker;
+        const out = await findable(`IAM ListAttachedRolePolicies ${roleName}`, () =>
+          client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(page ? { Marker: page } : {}) })),
         );
+        if (!out) return [];
         arns.push(...(out.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));
         marker = out.IsTruncated ? out.Marker : undefined;
       } while (marker);
@@ -133,45 +128,13 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
   };
 }
 
-export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPort> {
-  const ssm = await import("@aws-sdk/client-ssm");
-  const client = new ssm.SSMClient(settings.clientConfig("ssm"));
-  return {
-    async getParameter(name) {
-      const out = await findable(
-        `SSM GetParameter ${name}`,
-        () => client.send(new ssm.GetParameterCommand({ Name: name })),
-        "ParameterNotFound",
-      );
-      const p = out?.Parameter;
-      if (!p) return undefined;
-      // GetParameter carries no tags; they tell whether this deployment wrote the parameter.
-      const tags = await call(`SSM ListTagsForResource ${name}`, () =>
-        client.send(new ssm.ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name })),
-      );
-      const tagMap = Object.fromEntries((tags.TagList ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-      return { name: p.Name ?? name, value: p.Value ?? "", type: p.Type ?? "String", arn: p.ARN ?? "", tags: tagMap };
-    },
-    async putParameter(input) {
-      await call(`SSM PutParameter ${input.name}`, () =>
-        client.send(
-          new ssm.PutParameterCommand({
-            Name: input.name,
-            Value: input.value,
-            Type: "String",
-            Description: input.description,
-            Overwrite: input.overwrite,
-            // SSM refuses Tags together with Overwrite; tags are set on creation only.
-            ...(input.overwrite ? {} : { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) }),
-          }),
-        ),
-      );
-    },
-  };
-}
-
 function toRole(
-  role: { RoleName?: string; Arn?: string; AssumeRolePolicyDocument?: string; MaxSessionDuration?: number },
+  role: {
+    RoleName?: string | undefined;
+    Arn?: string | undefined;
+    AssumeRolePolicyDocument?: string | undefined;
+    MaxSessionDuration?: number | undefined;
+  },
   tags: Record<string, string>,
 ): Role {
   const raw = role.AssumeRolePolicyDocument ?? "{}";
@@ -180,27 +143,8 @@ function toRole(
   return {
     name: role.RoleName ?? "",
     arn: role.Arn ?? "",
-    trustPolicy: JSON.parse(text),
+    trustPolicy: JSON.parse(text) as unknown,
     maxSessionDuration: role.MaxSessionDuration ?? 3600,
     tags,
   };
-}
-
-async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw cloudError(action, err);
-  }
-}
-
-/** Like call, but a "not found" answer becomes undefined: absence is data, not failure. */
-async function findable<T>(action: string, run: () => Promise<T>, notFound = "NoSuchEntity"): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (err) {
-    const name = (err as { name?: string }).name ?? "";
-    if (name === notFound || name === `${notFound}Exception`) return undefined;
-    throw cloudError(action, err);
-  }
 }

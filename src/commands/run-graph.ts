@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { loadConfig } from "../config/load-config.js";
+import { configFlags, type CommandContext } from "../context.js";
+import { StateStore } from "../state/store.js";
+import type { LayerName } from "../state/schema.js";
+import { openCloudSession } from "../cloud/session.js";
+import { createCloudPorts } from "../cloud/ports.js";
+import { Facts } from "../resources/facts.js";
+import { ownedTags } from "../resources/tags.js";
+import { allNodes, nodesOf } from "../layers/index.js";
+import { layerSummary } from "../layers/summary.js";
+import { externalInputs, planGraph } from "../engine/plan-graph.js";
+import { applyGraph } from "../engine/apply-graph.js";
+import type { Action } from "../report/reporter.js";
+
+/** How many nodes run at once: enough for every independent branch of today's graph. */
+export const GRAPH_CONCURRENCY = 8;
+
+export interface GraphRunOptions {
+  /** The command's name, for the plan and the summary ("trust", "up"). */
+  readonly command: string;
+  readonly layers: readonly LayerName[];
+  readonly dryRun: boolean;
+}
+
+/**
+ * The frame of every command that changes the clouds: config validated first, then the state
+ * lock, then what earlier layers left (before any cloud is touched), then the clouds. Reads,
+ * plans the whole graph, prints the plan, applies exactly it, records each layer.
+ */
+export async function runGraph(ctx: CommandContext, options: GraphRunOptions): Promise<void> {
+  const started = Date.now();
+  const { reporter } = ctx;
+  const { config } = await loadConfig({
+    cwd: ctx.io.cwd,
+    file: ctx.globals.config,
+    sandbox: ctx.globals.sandbox,
+    env: ctx.io.env,
+    flags: configFlags(ctx.globals),
+  });
+  const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
+  const store = await StateStore.open({
+    dir: stateDir,
+    target: ctx.globals.sandbox ? "sandbox" : "cloud",
+    command: ctx.commandLine,
+    warn: (message) => reporter.warn(message),
+  });
+  try {
+    const selected = nodesOf(options.layers);
+    const external = externalInputs(selected, allNodes(), store, config);
+    const session = await reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
+      openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
+    );
+    if (session.sandbox && !session.sandbox.owned) reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
+    try {
+      const ports = createCloudPorts(session);
+      const tags = ownedTags(config, store.deploymentId);
+      const facts = new Facts(config, ports, reporter, { issuerHost: session.azure.endpoints.stsHost });
+      const plan = await planGraph(
+        selected,
+        external,
+        { config, tags, ports, facts, state: store, reporter },
+        GRAPH_CONCURRENCY,
+      );
+      const actions: Action[] = plan.nodes.flatMap(({ node, steps }) =>
+        steps.map((s) => ({ kind: s.kind, resource: s.resource, reason: s.reason, node: node.id, layer: node.layer })),
+      );
+      reporter.plan({ layer: options.command, actions });
+      if (options.dryRun) {
+        reporter.result(`${options.command}: dry run, nothing changed`, { dryRun: true, actions });
+        return;
+      }
+      if (plan.nodes.some((n) => n.steps.some((s) => s.apply))) await store.ensureSaved();
+      const outcome = await applyGraph(plan, { config, tags, ports, store, reporter }, GRAPH_CONCURRENCY);
+      const summaries = options.layers.map((layer) => ({ layer, ...layerSummary(layer, outcome.outputs) }));
+      for (const s of summaries) await store.completeLayer(s.layer, s.line);
+      const changed = outcome.applied.some((a) => a.action.kind !== "adopt");
+      reporter.summary({
+        command: options.command,
+        changes: outcome.applied.map((a) => ({ ...a.action, node: a.node, layer: a.layer, ms: a.ms })),
+        ms: Date.now() - started,
+      });
+      const detail = summaries.map((s) => (summaries.length > 1 ? `${s.layer}: ${s.line}` : s.line)).join("; ");
+      reporter.result(`${options.command}: ${changed ? "changed" : "unchanged"} (${detail})`, {
+        changed,
+        ...Object.assign({}, ...summaries.map((s) => s.data)),
+      });
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,37 @@
+import type { LayerName } from "../state/schema.js";
+import type { NodeId } from "../engine/node.js";
+
+type Outputs = ReadonlyMap<NodeId, Record<string, unknown>>;
+
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/**
+ * What a finished layer says about itself: one line for the state file and the terminal, and the
+ * data `--json` consumers want.
+ */
+export function layerSummary(layer: LayerName, outputs: Outputs): { line: string; data: Record<string, unknown> } {
+  switch (layer) {
+    case "trust": {
+      const p = outputs.get("oidc-provider") ?? {};
+      return {
+        line: `provider ${text(p.providerArn)}`,
+        data: { providerArn: p.providerArn, issuer: p.issuer, tenantId: p.tenantId },
+      };
+    }
+    case "identity": {
+      const role = outputs.get("iam-role") ?? {};
+      const identity = outputs.get("managed-identity") ?? {};
+      return {
+        line: `role ${text(role.arn)} for principal ${text(identity.principalId)}`,
+        data: {
+          roleArn: role.arn,
+          identityId: identity.id,
+          principalId: identity.principalId,
+          clientId: identity.clientId,
+        },
+      };
+    }
+    default:
+      return { line: "done", data: {} };
+  }
+}
