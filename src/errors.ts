@@ -2,23 +2,27 @@
  * Every failure the user sees is a BridgeError: a stable code, whose fault it is, what to do next,
  * and the cause for `--debug`. SDK errors are wrapped once, in the adapter that called the SDK.
  */
+import { ERROR_CODES, type ErrorCode } from "./error-codes.js";
+
+export type { ErrorCode };
 export type Fault = "user" | "internal" | "cloud";
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 export interface BridgeErrorOptions {
-  readonly code: string;
-  readonly fault: Fault;
+  readonly code: ErrorCode;
+  /** Defaults to the code's entry in ERROR_CODES. */
+  readonly fault?: Fault;
   readonly hint?: string;
   readonly cause?: unknown;
-  /** Exit code; defaults to 2 for user faults (bad input), 1 otherwise. */
+  /** Defaults to the code's entry in ERROR_CODES. */
   readonly exitCode?: number;
   /** Structured details for `--json` (e.g. every config problem). */
   readonly details?: readonly string[];
 }
 
 export class BridgeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fault: Fault;
   readonly hint: string | undefined;
   readonly exitCode: number;
@@ -28,15 +32,15 @@ export class BridgeError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "BridgeError";
     this.code = options.code;
-    this.fault = options.fault;
+    this.fault = options.fault ?? ERROR_CODES[options.code].fault;
     this.hint = options.hint;
     this.details = options.details ?? [];
-    this.exitCode = options.exitCode ?? (options.fault === "user" ? EXIT.usage : EXIT.failure);
+    this.exitCode = options.exitCode ?? ERROR_CODES[options.code].exit;
   }
 }
 
-export function userError(code: string, message: string, hint?: string, details?: readonly string[]): BridgeError {
-  return new BridgeError(message, { code, fault: "user", hint, details });
+export function userError(code: ErrorCode, message: string, hint?: string, details?: readonly string[]): BridgeError {
+  return new BridgeError(message, { code, hint, details });
 }
 
 export function isBridgeError(value: unknown): value is BridgeError {

@@ -25,11 +25,12 @@ function processIO(): IO {
  */
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
-  let reporter: Reporter = new HumanReporter(
-    { write: io.stdout, writeError: io.stderr, isTTY: false, color: false },
-    false,
-  );
   let debug = argv.includes("--debug");
+  // Until the flags are parsed, --json alone decides the form: a bad flag value under --json is a
+  // JSON error event too.
+  let reporter: Reporter = argv.includes("--json")
+    ? new JsonReporter(io.stdout, debug)
+    : new HumanReporter({ write: io.stdout, writeError: io.stderr, isTTY: false, color: false }, debug);
 
   const program = buildProgram(async (cmd, action) => {
     const { globalOptionsSchema } = await import("./global-options.js");

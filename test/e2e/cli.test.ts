@@ -110,4 +110,19 @@ describe("the built CLI", () => {
     expect(status).toBe(2);
     expect(stderr).toContain("--aws-region must be a region code");
   });
+
+  test("with --json a bad flag value is a JSON error event on stdout, naming the flag", () => {
+    const { status, stdout, stderr } = cli("--json", "--aws-region", "Frankfurt", "status");
+    expect(status).toBe(2);
+    expect(stderr).toBe("");
+    const event = JSON.parse(stdout.trim()) as { type: string; code: string; details: string[] };
+    expect(event).toMatchObject({ type: "error", code: "USAGE" });
+    expect(event.details.join("\n")).toContain("--aws-region must be a region code");
+  });
+
+  test("--help lists up, and no command that does not exist yet", () => {
+    const { stdout } = cli("--help");
+    expect(stdout).toMatch(/^\s+up \[options\]/m);
+    for (const missing of ["destroy", "verify", "configure"]) expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
+  });
 });

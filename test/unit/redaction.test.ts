@@ -49,7 +49,7 @@ describe("redaction", () => {
     }
     await reporter.step(`step ${jwt}`, async () => undefined);
     reporter.error(
-      new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(leaks.join("\n")) }),
+      new BridgeError(`failed with ${jwt}`, { code: "INTERNAL", fault: "internal", cause: new Error(leaks.join("\n")) }),
       true,
     );
     expect(out.length).toBeGreaterThan(200);
@@ -65,7 +65,7 @@ describe("redaction", () => {
       reporter.result(leak, { value: leak });
     }
     reporter.error(
-      new BridgeError(`failed with ${jwt}`, { code: "X", fault: "internal", cause: new Error(privateKey) }),
+      new BridgeError(`failed with ${jwt}`, { code: "INTERNAL", fault: "internal", cause: new Error(privateKey) }),
       true,
     );
     for (const line of out.trim().split("\n")) expect(() => JSON.parse(line) as unknown).not.toThrow();

@@ -1,0 +1,36 @@
+/**
+ * Every error code oidc-bridge reports, in one list: whose fault it is and the exit code. Exit 2
+ * means "change the command line or the config"; 1 means the run failed for another reason (a
+ * cloud said no, the state needs attention, a bug). The README's table is this list.
+ */
+export const ERROR_CODES = {
+  USAGE: { fault: "user", exit: 2, meaning: "a flag or argument is wrong" },
+  CONFIG_INVALID: { fault: "user", exit: 2, meaning: "the config breaks a rule; every problem is listed" },
+  CONFIG_NOT_JSON: { fault: "user", exit: 2, meaning: "the config file is not JSON" },
+  CONFIG_NOT_OBJECT: { fault: "user", exit: 2, meaning: "the config file is not a JSON object" },
+  CONFIG_UNREADABLE: { fault: "user", exit: 2, meaning: "the config file cannot be read" },
+  TENANT_INVALID: { fault: "user", exit: 2, meaning: "the tenant id is not a GUID" },
+  POLICY_NOT_FOUND: { fault: "user", exit: 2, meaning: "a managed policy in aws.managedPolicies does not exist" },
+  AZURE_NO_SUBSCRIPTION: { fault: "user", exit: 2, meaning: "no Azure subscription is configured" },
+  AZURE_NO_TENANT: { fault: "user", exit: 2, meaning: "the Azure token names no tenant; set azure.tenantId" },
+  LAYER_MISSING: { fault: "user", exit: 2, meaning: "an earlier layer must be built first (the hint names the command)" },
+  UNSAFE_DIRECTORY: { fault: "user", exit: 2, meaning: "the state folder is not a safe private folder" },
+  STATE_TARGET_MISMATCH: { fault: "user", exit: 2, meaning: "sandbox state used for the real clouds, or the reverse" },
+  SANDBOX_RESET_REAL_STATE: { fault: "user", exit: 2, meaning: "`sandbox reset` on a folder holding a real deployment" },
+  SANDBOX_NODE_TOO_OLD: { fault: "user", exit: 2, meaning: "the sandbox needs Node.js 24.5 or newer" },
+  SANDBOX_START_FAILED: { fault: "user", exit: 2, meaning: "the sandbox cannot start (switches, ports, folder)" },
+  SANDBOX_RUNNING: { fault: "user", exit: 1, meaning: "a running sandbox holds the folder" },
+  UNSAFE_FILE: { fault: "user", exit: 1, meaning: "a file we would write is a link or not a regular file" },
+  STATE_SYMLINK: { fault: "user", exit: 1, meaning: "the state file is a symbolic link" },
+  STATE_CORRUPT: { fault: "user", exit: 1, meaning: "the state file is not valid; it was left untouched" },
+  STATE_NEWER: { fault: "user", exit: 1, meaning: "the state file is from a newer oidc-bridge" },
+  STATE_LOCKED: { fault: "user", exit: 1, meaning: "another command holds this state folder" },
+  CLOUD_ACCESS_DENIED: { fault: "user", exit: 1, meaning: "a cloud refused a call for lack of permission" },
+  AZURE_SIGN_IN_FAILED: { fault: "user", exit: 1, meaning: "signing in to Azure failed" },
+  CLOUD_CALL_FAILED: { fault: "cloud", exit: 1, meaning: "a cloud call failed" },
+  OIDC_DISCOVERY_FAILED: { fault: "cloud", exit: 1, meaning: "the issuer's OpenID discovery failed" },
+  OIDC_THUMBPRINT_FAILED: { fault: "cloud", exit: 1, meaning: "a host's TLS thumbprint could not be read" },
+  INTERNAL: { fault: "internal", exit: 1, meaning: "a bug in oidc-bridge; run with --debug and report it" },
+} as const satisfies Record<string, { fault: "user" | "internal" | "cloud"; exit: 1 | 2; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
