@@ -51,7 +51,8 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     const session = await reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
       openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
     );
-    if (session.sandbox && !session.sandbox.owned) reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
+    if (session.sandbox && !session.sandbox.owned)
+      reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
     try {
       const ports = createCloudPorts(session);
       const tags = ownedTags(config, store.deploymentId);

@@ -25,8 +25,13 @@ export async function status(ctx: CommandContext): Promise<void> {
     ctx.reporter.info(
       `${layer}: ${done ? `done ${done.completedAt} (${done.summary})` : resources.length ? "started, not finished" : "not created"}`,
     );
-    for (const r of resources)
-      ctx.reporter.info(`  ${r.kind} ${r.id}${r.createdByUs ? "" : " (adopted: left alone by destroy)"}`);
+    for (const r of resources) {
+      const notes = [
+        ...(r.status === "intended" ? ["being created when a run stopped: the next run checks it"] : []),
+        ...(r.createdByUs ? [] : ["adopted: left alone by destroy"]),
+      ];
+      ctx.reporter.info(`  ${r.kind} ${r.id}${notes.length ? ` (${notes.join("; ")})` : ""}`);
+    }
   }
   ctx.reporter.result(`${state.resources.length} resource(s) recorded`, {
     stateDir: dir,

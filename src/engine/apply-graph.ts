@@ -67,7 +67,11 @@ export async function applyGraph(plan: GraphPlan, base: ApplyBase, concurrency: 
     await Promise.race(running);
   }
 
-  if (failures.length) throw combine(failures, [...waiting].map((p) => p.node.id));
+  if (failures.length)
+    throw combine(
+      failures,
+      [...waiting].map((p) => p.node.id),
+    );
   return { outputs, applied };
 }
 
@@ -120,7 +124,10 @@ async function runNode(
   return result;
 }
 
-function combine(failures: ReadonlyArray<{ node: NodeId; error: unknown }>, notStarted: readonly NodeId[]): BridgeError {
+function combine(
+  failures: ReadonlyArray<{ node: NodeId; error: unknown }>,
+  notStarted: readonly NodeId[],
+): BridgeError {
   const skipped = notStarted.length ? ` Not started: ${notStarted.join(", ")}.` : "";
   if (failures.length === 1 && isBridgeError(failures[0]?.error)) {
     const only = failures[0].error;

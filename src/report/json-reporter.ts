@@ -51,8 +51,7 @@ export class JsonReporter implements Reporter {
     this.emit({ type: "warn", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
   }
   debug(message: string, data?: Record<string, unknown>): void {
-    if (this.debugEnabled)
-      this.emit({ type: "debug", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
+    if (this.debugEnabled) this.emit({ type: "debug", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
   }
   plan(plan: PlanReport): void {
     this.emit({ type: "plan", plan });

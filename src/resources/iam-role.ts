@@ -34,12 +34,25 @@ export const iamRole: ResourceNode<Role | undefined, RoleOutputs> = {
     const resource = `IAM role ${name}`;
     const audience = config.oidc.audience;
     const record = (arn: string, createdByUs: boolean) =>
-      ({ kind: KIND, layer: "identity", node: "iam-role", id: arn, createdByUs, status: "ready", attributes: { name } }) as const;
+      ({
+        kind: KIND,
+        layer: "identity",
+        node: "iam-role",
+        id: arn,
+        createdByUs,
+        status: "ready",
+        attributes: { name },
+      }) as const;
     // Built at apply time from what the provider and identity turned out to be.
     const policyNow = (ctx: ApplyContext): Record<string, unknown> => {
       const p = ctx.input(oidcProvider);
       const i = ctx.input(managedIdentity);
-      return buildTrustPolicy({ providerArn: p.providerArn, providerUrl: p.providerUrl, subject: i.principalId, audience });
+      return buildTrustPolicy({
+        providerArn: p.providerArn,
+        providerUrl: p.providerUrl,
+        subject: i.principalId,
+        audience,
+      });
     };
 
     if (!role) {
@@ -128,7 +141,8 @@ export const iamRole: ResourceNode<Role | undefined, RoleOutputs> = {
         },
       });
     }
-    if (!steps.length) steps.push({ kind: "unchanged", resource, reason: "trust policy and session duration as configured" });
+    if (!steps.length)
+      steps.push({ kind: "unchanged", resource, reason: "trust policy and session duration as configured" });
     return { outputs: { arn: role.arn, name }, steps };
   },
 

@@ -67,7 +67,15 @@ export const oidcProvider: ResourceNode<ProviderObserved, ProviderOutputs> = {
       removedThumbprints: [],
     };
     const record = (createdByUs: boolean, attributes: Attributes) =>
-      ({ kind: KIND, layer: "trust", node: "oidc-provider", id: arn, createdByUs, status: "ready", attributes }) as const;
+      ({
+        kind: KIND,
+        layer: "trust",
+        node: "oidc-provider",
+        id: arn,
+        createdByUs,
+        status: "ready",
+        attributes,
+      }) as const;
 
     if (!existing) {
       const thumbprints = current.slice(0, MAX_THUMBPRINTS);
@@ -78,8 +86,10 @@ export const oidcProvider: ResourceNode<ProviderObserved, ProviderOutputs> = {
         async apply({ ports, store, tags: ourTags }) {
           const attributes = { ...base, audience, addedClientIds: [], addedThumbprints: [], removedThumbprints: [] };
           const providers = await ports.oidcProviders();
-          await createWithIntent(store, { kind: KIND, layer: "trust", node: "oidc-provider", id: arn, attributes }, () =>
-            providers.create({ url: issuer.issuer, clientIds: [audience], thumbprints, tags: ourTags }),
+          await createWithIntent(
+            store,
+            { kind: KIND, layer: "trust", node: "oidc-provider", id: arn, attributes },
+            () => providers.create({ url: issuer.issuer, clientIds: [audience], thumbprints, tags: ourTags }),
           );
           await store.put(record(true, attributes));
           return undefined;

@@ -44,7 +44,13 @@ export const resourceGroup: ResourceNode<ResourceGroup | undefined, ResourceGrou
             async apply({ ports, store, tags }) {
               const expectedId = `/subscriptions/${config.azure.subscriptionId ?? ""}/resourceGroups/${name}`;
               const groups = await ports.resourceGroups();
-              const intent = { kind: KIND, layer: "identity", node: "resource-group", id: expectedId, attributes: { name, location } } as const;
+              const intent = {
+                kind: KIND,
+                layer: "identity",
+                node: "resource-group",
+                id: expectedId,
+                attributes: { name, location },
+              } as const;
               const created = await createWithIntent(store, intent, () => groups.create(name, location, tags));
               if (created.id.toLowerCase() !== expectedId.toLowerCase()) await store.forget(KIND, expectedId);
               await store.put(record(created.id, true));
@@ -55,7 +61,8 @@ export const resourceGroup: ResourceNode<ResourceGroup | undefined, ResourceGrou
       };
     }
     const owner = ownershipOf(state.find(KIND, group.id), group.tags, state.deploymentId);
-    if (owner.how === "recorded") return { outputs, steps: [{ kind: "unchanged", resource, reason: "exists as recorded" }] };
+    if (owner.how === "recorded")
+      return { outputs, steps: [{ kind: "unchanged", resource, reason: "exists as recorded" }] };
     return {
       outputs,
       steps: [

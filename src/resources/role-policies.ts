@@ -49,7 +49,13 @@ export const rolePolicies: ResourceNode<AttachmentsObserved, Record<string, neve
     const recordOf = (arn: string) => records.find((r) => r.attributes.policyArn === arn);
     const steps: Step<Record<string, never>>[] = [];
     const intent = (roleArn: string, policyArn: string) =>
-      ({ kind: KIND, layer: "identity", node: "role-policies", id: `${roleArn}|${policyArn}`, attributes: { roleName: name, policyArn } }) as const;
+      ({
+        kind: KIND,
+        layer: "identity",
+        node: "role-policies",
+        id: `${roleArn}|${policyArn}`,
+        attributes: { roleName: name, policyArn },
+      }) as const;
 
     for (const arn of wanted) {
       const resource = `policy attachment ${arn}`;

@@ -28,7 +28,9 @@ export const ssmParameter: ResourceNode<Parameter | undefined, ParameterOutputs>
     const outputs = { name };
     const recorded = state.find(KIND, name);
     const write = (overwrite: boolean) => async (ctx: Parameters<NonNullable<Step<ParameterOutputs>["apply"]>>[0]) => {
-      await (await ctx.ports.ssm()).put({
+      await (
+        await ctx.ports.ssm()
+      ).put({
         name,
         value: ctx.input(iamRole).arn,
         overwrite,
@@ -48,7 +50,15 @@ export const ssmParameter: ResourceNode<Parameter | undefined, ParameterOutputs>
               const attributes = { name };
               const intent = { kind: KIND, layer: "identity", node: "ssm-parameter", id: name, attributes } as const;
               await createWithIntent(ctx.store, intent, () => write(false)(ctx));
-              await ctx.store.put({ kind: KIND, layer: "identity", node: "ssm-parameter", id: name, createdByUs: true, status: "ready", attributes });
+              await ctx.store.put({
+                kind: KIND,
+                layer: "identity",
+                node: "ssm-parameter",
+                id: name,
+                createdByUs: true,
+                status: "ready",
+                attributes,
+              });
               return undefined;
             },
           },
@@ -64,7 +74,15 @@ export const ssmParameter: ResourceNode<Parameter | undefined, ParameterOutputs>
         resource,
         reason: adoptReason(owner),
         async apply({ store }) {
-          await store.put({ kind: KIND, layer: "identity", node: "ssm-parameter", id: name, createdByUs: owner.createdByUs, status: "ready", attributes: base });
+          await store.put({
+            kind: KIND,
+            layer: "identity",
+            node: "ssm-parameter",
+            id: name,
+            createdByUs: owner.createdByUs,
+            status: "ready",
+            attributes: base,
+          });
           return undefined;
         },
       });
@@ -79,7 +97,15 @@ export const ssmParameter: ResourceNode<Parameter | undefined, ParameterOutputs>
         reason: `holds ${parameter.value}, should hold ${isKnown(roleArn) ? roleArn : `the new role's ARN ${show(roleArn)}`}`,
         async apply(ctx) {
           if (attributes !== base) {
-            await ctx.store.put({ kind: KIND, layer: "identity", node: "ssm-parameter", id: name, createdByUs: owner.createdByUs, status: "ready", attributes });
+            await ctx.store.put({
+              kind: KIND,
+              layer: "identity",
+              node: "ssm-parameter",
+              id: name,
+              createdByUs: owner.createdByUs,
+              status: "ready",
+              attributes,
+            });
           }
           await write(true)(ctx);
           return undefined;

@@ -43,10 +43,7 @@ export function parseState(text: string, where: string, target?: Target): State 
   }
   const parsed = stateSchema.safeParse(migrateState(json));
   if (!parsed.success) {
-    throw corrupt(
-      where,
-      parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; "),
-    );
+    throw corrupt(where, parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; "));
   }
   if (target && parsed.data.target !== target) {
     throw userError(
@@ -79,7 +76,11 @@ export interface OpenStoreOptions {
 }
 
 /** A record as a caller writes it: the store stamps the time. */
-export type NewRecord = ResourceRecord extends infer R ? (R extends ResourceRecord ? Omit<R, "recordedAt"> : never) : never;
+export type NewRecord = ResourceRecord extends infer R
+  ? R extends ResourceRecord
+    ? Omit<R, "recordedAt">
+    : never
+  : never;
 
 /** The read side of the state, which plans and lookups get. */
 export interface StateView {

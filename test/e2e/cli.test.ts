@@ -123,6 +123,7 @@ describe("the built CLI", () => {
   test("--help lists up, and no command that does not exist yet", () => {
     const { stdout } = cli("--help");
     expect(stdout).toMatch(/^\s+up \[options\]/m);
-    for (const missing of ["destroy", "verify", "configure"]) expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
+    for (const missing of ["destroy", "verify", "configure"])
+      expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
   });
 });

@@ -14,7 +14,9 @@ export function memoryState(deploymentId: string, resources: readonly ResourceRe
     deploymentId,
     records: <K extends RecordKind>(kind: K) => resources.filter((r): r is RecordOf<K> => r.kind === kind),
     find: <K extends RecordKind>(kind: K, id?: string) =>
-      resources.find((r): r is RecordOf<K> => r.kind === kind && (id === undefined || r.id.toLowerCase() === id.toLowerCase())),
+      resources.find(
+        (r): r is RecordOf<K> => r.kind === kind && (id === undefined || r.id.toLowerCase() === id.toLowerCase()),
+      ),
   };
 }
 

@@ -79,7 +79,9 @@ describe("graph runner", () => {
   test("never runs more nodes at once than the bound", async () => {
     const log: string[] = [];
     const nodes = ["a", "b", "c", "d", "e"].map((id) => node(id, [], log, { ms: 10 }));
-    await (await run(nodes, 2)).outcome;
+    await (
+      await run(nodes, 2)
+    ).outcome;
     let running = 0;
     let most = 0;
     for (const line of log) {

@@ -14,17 +14,30 @@ function capture(isTTY: boolean, debug = false) {
 }
 
 describe("human reporter", () => {
-  test("on a TTY a step is one live line, rewritten in place, ending with a mark and the elapsed time", async () => {
+  test("on a TTY running steps share a live area redrawn in place; each ends as one line with its time", async () => {
     const { out, reporter, advance } = capture(true);
-    await reporter.step("create the role", async () => {
-      advance(1500);
+    let release: () => void = () => undefined;
+    const slow = reporter.step("create the role", () => new Promise<void>((resolve) => (release = resolve)), {
+      node: "iam-role",
+      layer: "identity",
     });
-    expect(out.stdout.startsWith("\r\u001b[2K⠋ create the role")).toBe(true);
-    expect(out.stdout.endsWith("✔ create the role (1.5s)\n")).toBe(true);
-    expect(out.stdout.split("\n")).toHaveLength(2);
+    const fast = reporter.step("create the group", async () => advance(500), {
+      node: "resource-group",
+      layer: "identity",
+    });
+    await fast;
+    // Both were live at once: the second redraw holds two spinner lines.
+    expect(out.stdout).toContain("⠙ [identity] create the role 0.0s\n\r\u001b[2K⠙ [identity] create the group 0.0s\n");
+    // Redraws move the cursor back over the live lines first.
+    expect(out.stdout).toContain("\u001b[2A\r\u001b[0J");
+    advance(1000);
+    release();
+    await slow;
+    expect(out.stdout).toContain("✔ [identity] create the group (0.5s)\n");
+    expect(out.stdout.endsWith("✔ [identity] create the role (1.5s)\n")).toBe(true);
   });
 
-  test("off a TTY a step is two plain lines, with no control characters", async () => {
+  test("off a TTY a step is one plain line when it finishes, with no control characters", async () => {
     const { out, reporter, advance } = capture(false);
     await expect(
       reporter.step("attach policy", async () => {
@@ -32,7 +45,19 @@ describe("human reporter", () => {
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");
-    expect(out.stdout).toBe("… attach policy\n✖ attach policy (0.2s)\n");
+    expect(out.stdout).toBe("✖ attach policy (0.2s)\n");
+  });
+
+  test("the closing summary lists each change with its layer and time, and the total", () => {
+    const { out, reporter } = capture(false);
+    reporter.summary({
+      command: "up",
+      ms: 4200,
+      changes: [
+        { kind: "create", resource: "IAM role azure-vm", reason: "r", node: "iam-role", layer: "identity", ms: 600 },
+      ],
+    });
+    expect(out.stdout).toBe("Summary: up made 1 change(s) in 4.2s\n  + [identity] create IAM role azure-vm (0.6s)\n");
   });
 
   test("an error shows the message, each detail, and the fix on stderr; the stack only with --debug", () => {

@@ -79,7 +79,10 @@ describe("identity layer plan", () => {
     });
     expect(actions.find((a) => a.resource === "managed identity aws-oidc-identity")?.kind).toBe("create");
     const update = actions.find((a) => a.resource.endsWith("trust policy"));
-    expect(update).toMatchObject({ kind: "update", reason: expect.stringContaining("principal id (known after apply)") });
+    expect(update).toMatchObject({
+      kind: "update",
+      reason: expect.stringContaining("principal id (known after apply)"),
+    });
   });
 
   test("a resource group that is not ours is adopted as someone else's; resources tagged ours are ours", async () => {

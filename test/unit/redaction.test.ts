@@ -49,7 +49,11 @@ describe("redaction", () => {
     }
     await reporter.step(`step ${jwt}`, async () => undefined);
     reporter.error(
-      new BridgeError(`failed with ${jwt}`, { code: "INTERNAL", fault: "internal", cause: new Error(leaks.join("\n")) }),
+      new BridgeError(`failed with ${jwt}`, {
+        code: "INTERNAL",
+        fault: "internal",
+        cause: new Error(leaks.join("\n")),
+      }),
       true,
     );
     expect(out.length).toBeGreaterThan(200);

@@ -117,15 +117,28 @@ describe("state store", () => {
     const store = await open();
     const ids = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::123456789012:role/r${i}`);
     await Promise.all(ids.map((id) => store.put({ ...resource, id, attributes: { name: id } })));
-    expect(store.records("iam-role").map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(
+      store
+        .records("iam-role")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     await store.close();
     expect((await readState(stateDir))?.resources.map((r) => r.id).sort()).toEqual([...ids].sort());
   });
 
   test("an intent is written before the cloud call and replaced by the confirmed record after it", async () => {
     const store = await open();
-    await store.intend({ kind: "iam-role", layer: "identity", node: "iam-role", id: resource.id, attributes: { name: "r" } });
-    expect((await readState(stateDir))?.resources).toMatchObject([{ id: resource.id, status: "intended", createdByUs: true }]);
+    await store.intend({
+      kind: "iam-role",
+      layer: "identity",
+      node: "iam-role",
+      id: resource.id,
+      attributes: { name: "r" },
+    });
+    expect((await readState(stateDir))?.resources).toMatchObject([
+      { id: resource.id, status: "intended", createdByUs: true },
+    ]);
     await store.put(resource);
     await store.close();
     expect((await readState(stateDir))?.resources).toMatchObject([{ id: resource.id, status: "ready" }]);

@@ -98,7 +98,9 @@ export async function createRolePort(settings: AwsClientSettings): Promise<RoleP
       );
     },
     async policyExists(arn) {
-      const out = await findable(`IAM GetPolicy ${arn}`, () => client.send(new iam.GetPolicyCommand({ PolicyArn: arn })));
+      const out = await findable(`IAM GetPolicy ${arn}`, () =>
+        client.send(new iam.GetPolicyCommand({ PolicyArn: arn })),
+      );
       return out?.Policy !== undefined;
     },
     async listAttachedPolicies(roleName) {
@@ -107,7 +109,9 @@ export async function createRolePort(settings: AwsClientSettings): Promise<RoleP
       do {
         const page = marker;
         const out = await findable(`IAM ListAttachedRolePolicies ${roleName}`, () =>
-          client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(page ? { Marker: page } : {}) })),
+          client.send(
+            new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(page ? { Marker: page } : {}) }),
+          ),
         );
         if (!out) return [];
         arns.push(...(out.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));

@@ -28,7 +28,12 @@ export interface OidcProvider {
 /** IAM: OpenID Connect providers. */
 export interface OidcProviderPort {
   get(arn: string): Promise<OidcProvider | undefined>;
-  create(input: { url: string; clientIds: readonly string[]; thumbprints: readonly string[]; tags: Tags }): Promise<string>;
+  create(input: {
+    url: string;
+    clientIds: readonly string[];
+    thumbprints: readonly string[];
+    tags: Tags;
+  }): Promise<string>;
   addClientId(arn: string, clientId: string): Promise<void>;
   updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
 }

@@ -27,5 +27,6 @@ export async function findable<T>(
 export const tagList = (tags: Readonly<Record<string, string>>): Array<{ Key: string; Value: string }> =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-export const tagMap = (tags?: Array<{ Key?: string | undefined; Value?: string | undefined }>): Record<string, string> =>
-  Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+export const tagMap = (
+  tags?: Array<{ Key?: string | undefined; Value?: string | undefined }>,
+): Record<string, string> => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));

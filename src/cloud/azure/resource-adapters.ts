@@ -16,12 +16,19 @@ async function armBasics(
       "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription",
     );
   }
-  return { subscriptionId, credential: await settings.credential(), scope: `${settings.endpoints.armAudience}/.default` };
+  return {
+    subscriptionId,
+    credential: await settings.credential(),
+    scope: `${settings.endpoints.armAudience}/.default`,
+  };
 }
 
 /** Resource groups over @azure/arm-resources (imported lazily, here only). */
 export async function createResourceGroupPort(settings: AzureSettings): Promise<ResourceGroupPort> {
-  const [{ ResourceManagementClient }, basics] = await Promise.all([import("@azure/arm-resources"), armBasics(settings)]);
+  const [{ ResourceManagementClient }, basics] = await Promise.all([
+    import("@azure/arm-resources"),
+    armBasics(settings),
+  ]);
   const resources = new ResourceManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
