@@ -9,12 +9,12 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 export interface BridgeErrorOptions {
   readonly code: string;
   readonly fault: Fault;
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   readonly cause?: unknown;
   /** Exit code; defaults to 2 for user faults (bad input), 1 otherwise. */
   readonly exitCode?: number;
   /** Structured details for `--json` (e.g. every config problem). */
-  readonly details?: readonly string[];
+  readonly details?: readonly string[] | undefined;
 }
 
 export class BridgeError extends Error {
@@ -61,7 +61,11 @@ export function cloudError(action: string, cause: unknown, hint?: string): Bridg
   });
 }
 
-export function describeCause(cause: unknown): { code?: string; message: string; status?: number } {
+export function describeCause(cause: unknown): {
+  code?: string | undefined;
+  message: string;
+  status?: number | undefined;
+} {
   if (cause && typeof cause === "object") {
     const c = cause as {
       name?: string;
@@ -72,6 +76,8 @@ export function describeCause(cause: unknown): { code?: string; message: string;
     };
     const code = typeof c.code === "string" ? c.code : c.name && c.name !== "Error" ? c.name : undefined;
     const status = typeof c.statusCode === "number" ? c.statusCode : c.$metadata?.httpStatusCode;
+    // A thrown non-Error with no message: its own toString (if any) is the only text it has.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return { code, message: typeof c.message === "string" ? c.message : String(cause), status };
   }
   return { message: String(cause) };

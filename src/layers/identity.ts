@@ -32,11 +32,11 @@ export interface TrustOutputs {
 
 export interface IdentityObservation {
   readonly trust: TrustOutputs;
-  readonly resourceGroup?: ResourceGroup;
-  readonly identity?: UserAssignedIdentity;
-  readonly role?: Role;
+  readonly resourceGroup?: ResourceGroup | undefined;
+  readonly identity?: UserAssignedIdentity | undefined;
+  readonly role?: Role | undefined;
   readonly attachedPolicies: readonly string[];
-  readonly parameter?: Parameter;
+  readonly parameter?: Parameter | undefined;
 }
 
 export interface IdentityDesired {
@@ -69,11 +69,11 @@ export function trustOutputs(store: StateStore): TrustOutputs {
       "run `oidc-bridge trust` (or `oidc-bridge up`) first",
     );
   }
-  const url = String(provider.attributes.url ?? "");
+  const { url, partition } = provider.attributes;
   return {
     providerArn: provider.id,
-    providerUrl: url.replace(/^https:\/\//, ""),
-    partition: String(provider.attributes.partition ?? provider.id.split(":")[1]),
+    providerUrl: (typeof url === "string" ? url : "").replace(/^https:\/\//, ""),
+    partition: typeof partition === "string" ? partition : String(provider.id.split(":")[1]),
   };
 }
 

@@ -30,7 +30,7 @@ export interface TrustObservation {
   readonly providerArn: string;
   readonly partition: string;
   readonly thumbprints: readonly HostThumbprint[];
-  readonly existing?: OidcProvider;
+  readonly existing?: OidcProvider | undefined;
 }
 
 export interface TrustDesired {
@@ -38,7 +38,7 @@ export interface TrustDesired {
   readonly tags: Readonly<Record<string, string>>;
   readonly deploymentId: string;
   /** Whether the state file already records this provider, and whether we made it. */
-  readonly recorded?: { readonly createdByUs: boolean };
+  readonly recorded?: { readonly createdByUs: boolean } | undefined;
 }
 
 export interface TrustPlan {

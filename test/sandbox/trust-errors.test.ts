@@ -47,7 +47,11 @@ beforeAll(async () => {
     endpoints: { iam: sandbox.endpoints.iam, sts: sandbox.endpoints.sts },
     env: {},
   });
-  ports = { iam: await createIamPort(aws), sts: await createStsPort(aws), signIn: { tenantId: async () => "common" } };
+  ports = {
+    iam: await createIamPort(aws),
+    sts: await createStsPort(aws),
+    signIn: { tenantId: () => Promise.resolve("common") },
+  };
 });
 afterAll(async () => {
   await sandbox.close();

@@ -16,8 +16,9 @@ function capture(isTTY: boolean, debug = false) {
 describe("human reporter", () => {
   test("on a TTY a step is one live line, rewritten in place, ending with a mark and the elapsed time", async () => {
     const { out, reporter, advance } = capture(true);
-    await reporter.step("create the role", async () => {
+    await reporter.step("create the role", () => {
       advance(1500);
+      return Promise.resolve();
     });
     expect(out.stdout.startsWith("\r\u001b[2K⠋ create the role")).toBe(true);
     expect(out.stdout.endsWith("✔ create the role (1.5s)\n")).toBe(true);
@@ -27,9 +28,9 @@ describe("human reporter", () => {
   test("off a TTY a step is two plain lines, with no control characters", async () => {
     const { out, reporter, advance } = capture(false);
     await expect(
-      reporter.step("attach policy", async () => {
+      reporter.step("attach policy", () => {
         advance(200);
-        throw new Error("boom");
+        return Promise.reject(new Error("boom"));
       }),
     ).rejects.toThrow("boom");
     expect(out.stdout).toBe("… attach policy\n✖ attach policy (0.2s)\n");

@@ -25,7 +25,7 @@ export async function createIamPort(settings: AwsClientSettings): Promise<IamPor
   const client = new iam.IAMClient(settings.clientConfig("iam"));
   const tagList = (tags: Readonly<Record<string, string>>) =>
     Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-  const tagMap = (tags?: { Key?: string; Value?: string }[]) =>
+  const tagMap = (tags?: { Key?: string | undefined; Value?: string | undefined }[]) =>
     Object.fromEntries((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
 
   return {
@@ -171,7 +171,12 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
 }
 
 function toRole(
-  role: { RoleName?: string; Arn?: string; AssumeRolePolicyDocument?: string; MaxSessionDuration?: number },
+  role: {
+    RoleName?: string | undefined;
+    Arn?: string | undefined;
+    AssumeRolePolicyDocument?: string | undefined;
+    MaxSessionDuration?: number | undefined;
+  },
   tags: Record<string, string>,
 ): Role {
   const raw = role.AssumeRolePolicyDocument ?? "{}";
