@@ -13,12 +13,12 @@ export interface BridgeErrorOptions {
   readonly code: ErrorCode;
   /** Defaults to the code's entry in ERROR_CODES. */
   readonly fault?: Fault;
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   readonly cause?: unknown;
   /** Defaults to the code's entry in ERROR_CODES. */
   readonly exitCode?: number;
   /** Structured details for `--json` (e.g. every config problem). */
-  readonly details?: readonly string[];
+  readonly details?: readonly string[] | undefined;
 }
 
 export class BridgeError extends Error {
@@ -65,7 +65,11 @@ export function cloudError(action: string, cause: unknown, hint?: string): Bridg
   });
 }
 
-export function describeCause(cause: unknown): { code?: string; message: string; status?: number } {
+export function describeCause(cause: unknown): {
+  code?: string | undefined;
+  message: string;
+  status?: number | undefined;
+} {
   if (cause && typeof cause === "object") {
     const c = cause as {
       name?: string;
@@ -76,6 +80,8 @@ export function describeCause(cause: unknown): { code?: string; message: string;
     };
     const code = typeof c.code === "string" ? c.code : c.name && c.name !== "Error" ? c.name : undefined;
     const status = typeof c.statusCode === "number" ? c.statusCode : c.$metadata?.httpStatusCode;
+    // A thrown non-Error with no message: its own toString (if any) is the only text it has.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return { code, message: typeof c.message === "string" ? c.message : String(cause), status };
   }
   return { message: String(cause) };

@@ -29,7 +29,7 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
         tenantId: config.azure.tenantId,
         subscriptionId: config.azure.subscriptionId,
       }),
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
   }
   // The sandbox module pulls in the emulators; only sandbox runs pay for it.

@@ -10,6 +10,7 @@ export function configJsonSchema(): Record<string, unknown> {
   };
 }
 
-export async function configSchemaCommand(ctx: CommandContext): Promise<void> {
+export function configSchemaCommand(ctx: CommandContext): Promise<void> {
   ctx.io.stdout(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  return Promise.resolve();
 }

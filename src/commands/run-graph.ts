@@ -84,7 +84,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
       const detail = summaries.map((s) => (summaries.length > 1 ? `${s.layer}: ${s.line}` : s.line)).join("; ");
       reporter.result(`${options.command}: ${changed ? "changed" : "unchanged"} (${detail})`, {
         changed,
-        ...Object.assign({}, ...summaries.map((s) => s.data)),
+        ...summaries.reduce<Record<string, unknown>>((all, s) => ({ ...all, ...s.data }), {}),
       });
     } finally {
       await session.close();

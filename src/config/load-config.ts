@@ -9,16 +9,16 @@ export const DEFAULT_CONFIG_FILE = "oidc-bridge.json";
 
 /** Values from flags; each overrides the environment and the file. */
 export interface ConfigFlags {
-  readonly awsProfile?: string;
-  readonly awsRegion?: string;
-  readonly subscription?: string;
-  readonly tenant?: string;
+  readonly awsProfile?: string | undefined;
+  readonly awsRegion?: string | undefined;
+  readonly subscription?: string | undefined;
+  readonly tenant?: string | undefined;
 }
 
 export interface LoadConfigOptions {
   readonly cwd: string;
   /** -c/--config as given; undefined means the default file, which may be absent. */
-  readonly file?: string;
+  readonly file?: string | undefined;
   readonly sandbox: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly flags?: ConfigFlags;
@@ -69,7 +69,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const layers: string[] = [];
   let raw: Record<string, unknown> = {};
   if (options.sandbox) {
-    raw = structuredClone(SANDBOX_CONFIG) as Record<string, unknown>;
+    raw = structuredClone(SANDBOX_CONFIG);
     layers.push("built-in sandbox config");
   }
   const fileRaw = await readConfigFile(options);

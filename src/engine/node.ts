@@ -43,7 +43,7 @@ export interface LookupContext extends Shared {
 export interface PlanContext extends Shared {
   readonly state: StateView;
   /** The planned outputs of a node this one needs. */
-  input<O>(node: ResourceNode<unknown, O>): PlannedRecord<O>;
+  readonly input: <O>(node: ResourceNode<unknown, O>) => PlannedRecord<O>;
 }
 
 export interface ApplyContext extends Shared {
@@ -52,7 +52,7 @@ export interface ApplyContext extends Shared {
   /** Events carry this node and its layer. */
   readonly reporter: Reporter;
   /** The outputs of a node this one needs, all known by now. */
-  input<O>(node: ResourceNode<unknown, O>): O;
+  readonly input: <O>(node: ResourceNode<unknown, O>) => O;
 }
 
 /**

@@ -9,7 +9,7 @@ export function migrateState(json: unknown): unknown {
   return {
     ...json,
     version: STATE_VERSION,
-    resources: json.resources.map((r) => (isObject(r) ? migrateRecord(r) : r)),
+    resources: (json.resources as unknown[]).map((r) => (isObject(r) ? migrateRecord(r) : r)),
   };
 }
 

@@ -146,7 +146,7 @@ export class StateStore implements StateView {
   /** Records (or replaces, by kind + id) a resource. */
   put(record: NewRecord): Promise<void> {
     return this.update((state) => {
-      const entry = { ...record, recordedAt: this.now().toISOString() } as ResourceRecord;
+      const entry: ResourceRecord = { ...record, recordedAt: this.now().toISOString() };
       const others = state.resources.filter((r) => !(r.kind === entry.kind && sameId(r.id, entry.id)));
       return { ...state, resources: [...others, entry] };
     });

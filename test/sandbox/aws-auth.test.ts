@@ -16,6 +16,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { rejection } from "../helpers/rejection.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -54,8 +55,8 @@ class Sha256 {
   update(data: Bytes): void {
     this.hash.update(bytes(data));
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
 }
 
@@ -83,7 +84,7 @@ describe("SigV4 authentication", () => {
   });
 
   test("GetCallerIdentity names the sandbox admin user in account 123456789012", async () => {
-    const sts = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials });
+    const sts = new STSClient({ region: "us-east-1", endpoint: endpointOf(sandbox.endpoints, "sts"), credentials });
     const out = await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
     expect(out.Account).toBe("123456789012");
@@ -95,7 +96,7 @@ describe("SigV4 authentication", () => {
     const wrong = { ...credentials, secretAccessKey: "x".repeat(40) };
     const iam = new IAMClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.iam,
+      endpoint: endpointOf(sandbox.endpoints, "iam"),
       credentials: wrong,
       maxAttempts: 1,
     });
@@ -106,7 +107,7 @@ describe("SigV4 authentication", () => {
 
     const ssm = new SSMClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.ssm,
+      endpoint: endpointOf(sandbox.endpoints, "ssm"),
       credentials: wrong,
       maxAttempts: 1,
     });
@@ -119,7 +120,7 @@ describe("SigV4 authentication", () => {
     const unknown = { accessKeyId: "AKIAAAAAAAAAAAAAAAAA", secretAccessKey: credentials.secretAccessKey };
     const sts = new STSClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.sts,
+      endpoint: endpointOf(sandbox.endpoints, "sts"),
       credentials: unknown,
       maxAttempts: 1,
     });
@@ -130,7 +131,7 @@ describe("SigV4 authentication", () => {
 
     const ssm = new SSMClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.ssm,
+      endpoint: endpointOf(sandbox.endpoints, "ssm"),
       credentials: unknown,
       maxAttempts: 1,
     });
@@ -195,7 +196,7 @@ describe("SigV4 authentication", () => {
       const creds = await readAwsSandboxCredentials(skewDir);
       const sts = new STSClient({
         region: "us-east-1",
-        endpoint: skewed.endpoints.sts,
+        endpoint: endpointOf(skewed.endpoints, "sts"),
         credentials: creds,
         maxAttempts: 1,
       });
@@ -233,7 +234,7 @@ describe("access denial switch", () => {
   test("a denied IAM action is AccessDenied (403) naming the user, action and resource", async () => {
     const iam = new IAMClient({
       region: "us-east-1",
-      endpoint: denied.endpoints.iam,
+      endpoint: endpointOf(denied.endpoints, "iam"),
       credentials: creds,
       maxAttempts: 1,
     });
@@ -263,7 +264,7 @@ describe("access denial switch", () => {
   test("a wildcard entry denies matching SSM actions with AccessDeniedException", async () => {
     const ssm = new SSMClient({
       region: "us-east-1",
-      endpoint: denied.endpoints.ssm,
+      endpoint: endpointOf(denied.endpoints, "ssm"),
       credentials: creds,
       maxAttempts: 1,
     });
@@ -280,7 +281,7 @@ describe("access denial switch", () => {
     try {
       const sts = new STSClient({
         region: "us-east-1",
-        endpoint: all.endpoints.sts,
+        endpoint: endpointOf(all.endpoints, "sts"),
         credentials: await readAwsSandboxCredentials(allDir),
       });
       const out = await sts.send(new GetCallerIdentityCommand({}));
@@ -310,12 +311,22 @@ describe("injected faults and latency", () => {
 
   test("a throttle is Throttling with HTTP 400 on IAM and ThrottlingException on SSM, as AWS answers", async () => {
     await withSandbox({ [SANDBOX_ENV.faultRate]: "1", [SANDBOX_ENV.faultStatus]: "429" }, async (s, creds) => {
-      const iam = new IAMClient({ region: "us-east-1", endpoint: s.endpoints.iam, credentials: creds, maxAttempts: 1 });
+      const iam = new IAMClient({
+        region: "us-east-1",
+        endpoint: endpointOf(s.endpoints, "iam"),
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const err = await rejection(iam.send(new ListOpenIDConnectProvidersCommand({})));
       iam.destroy();
       expect(err.name).toBe("Throttling");
       expect(err.$metadata?.httpStatusCode).toBe(400);
-      const ssm = new SSMClient({ region: "us-east-1", endpoint: s.endpoints.ssm, credentials: creds, maxAttempts: 1 });
+      const ssm = new SSMClient({
+        region: "us-east-1",
+        endpoint: endpointOf(s.endpoints, "ssm"),
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const ssmErr = await rejection(ssm.send(new GetParameterCommand({ Name: "/x" })));
       ssm.destroy();
       expect(ssmErr.name).toBe("ThrottlingException");
@@ -324,12 +335,22 @@ describe("injected faults and latency", () => {
 
   test("a server fault is ServiceFailure (500) on IAM and InternalFailure on STS", async () => {
     await withSandbox({ [SANDBOX_ENV.faultRate]: "1", [SANDBOX_ENV.faultStatus]: "500" }, async (s, creds) => {
-      const iam = new IAMClient({ region: "us-east-1", endpoint: s.endpoints.iam, credentials: creds, maxAttempts: 1 });
+      const iam = new IAMClient({
+        region: "us-east-1",
+        endpoint: endpointOf(s.endpoints, "iam"),
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const err = await rejection(iam.send(new ListOpenIDConnectProvidersCommand({})));
       iam.destroy();
       expect(err.name).toBe("ServiceFailureException");
       expect(err.$metadata?.httpStatusCode).toBe(500);
-      const sts = new STSClient({ region: "us-east-1", endpoint: s.endpoints.sts, credentials: creds, maxAttempts: 1 });
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: endpointOf(s.endpoints, "sts"),
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const stsErr = await rejection(sts.send(new GetCallerIdentityCommand({})));
       sts.destroy();
       expect(stsErr.name).toBe("InternalFailure");
@@ -338,7 +359,12 @@ describe("injected faults and latency", () => {
 
   test("the realistic profile makes an IAM write take its real-world time", async () => {
     await withSandbox({ [SANDBOX_ENV.profile]: "realistic", [SANDBOX_ENV.latencyScale]: "0.5" }, async (s, creds) => {
-      const iam = new IAMClient({ region: "us-east-1", endpoint: s.endpoints.iam, credentials: creds, maxAttempts: 1 });
+      const iam = new IAMClient({
+        region: "us-east-1",
+        endpoint: endpointOf(s.endpoints, "iam"),
+        credentials: creds,
+        maxAttempts: 1,
+      });
       const started = Date.now();
       await iam.send(
         new CreateOpenIDConnectProviderCommand({ Url: "https://issuer.example.com/slow/", ClientIDList: ["a"] }),
@@ -359,7 +385,7 @@ describe("persistence", () => {
       // The SDK marks credential objects it is given, so it gets a copy.
       const ssm = new SSMClient({
         region: "us-east-1",
-        endpoint: first.endpoints.ssm,
+        endpoint: endpointOf(first.endpoints, "ssm"),
         credentials: { ...creds },
         maxAttempts: 1,
       });
@@ -372,7 +398,7 @@ describe("persistence", () => {
         expect(await readAwsSandboxCredentials(stateDir)).toEqual(creds);
         const again = new SSMClient({
           region: "us-east-1",
-          endpoint: second.endpoints.ssm,
+          endpoint: endpointOf(second.endpoints, "ssm"),
           credentials: creds,
           maxAttempts: 1,
         });

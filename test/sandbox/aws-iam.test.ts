@@ -36,6 +36,7 @@ import {
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -45,7 +46,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-iam-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
   const credentials = await readAwsSandboxCredentials(dir);
-  iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials, maxAttempts: 1 });
+  iam = new IAMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials,
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import { readJournal } from "../../src/sandbox/harness/journal.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -27,8 +28,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-ssm-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
   const credentials = await readAwsSandboxCredentials(dir);
-  ssm = new SSMClient({ region: "us-east-1", endpoint: sandbox.endpoints.ssm, credentials, maxAttempts: 1 });
-  ssmWest = new SSMClient({ region: "eu-west-1", endpoint: sandbox.endpoints.ssm, credentials, maxAttempts: 1 });
+  ssm = new SSMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "ssm"),
+    credentials,
+    maxAttempts: 1,
+  });
+  ssmWest = new SSMClient({
+    region: "eu-west-1",
+    endpoint: endpointOf(sandbox.endpoints, "ssm"),
+    credentials,
+    maxAttempts: 1,
+  });
 });
 
 afterAll(async () => {

@@ -23,6 +23,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import type { SandboxService } from "../../src/sandbox/harness/types.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 /** A minimal HTTPS OIDC issuer on the sandbox CA: discovery document and key set. */
 function issuerService(keys: JWK[]): SandboxService {
@@ -30,13 +31,17 @@ function issuerService(keys: JWK[]): SandboxService {
     name: "test-issuer",
     listeners: [{ name: "issuer", tls: true }],
     faultResponse: () => ({ status: 500, operation: "Fault" }),
-    async handle(req, ctx) {
+    handle(req, ctx) {
       const base = ctx.endpoints.issuer;
       if (req.path === "/tenant/.well-known/openid-configuration") {
-        return { status: 200, operation: "Discovery", body: { issuer: `${base}/tenant/`, jwks_uri: `${base}/keys` } };
+        return Promise.resolve({
+          status: 200,
+          operation: "Discovery",
+          body: { issuer: `${base}/tenant/`, jwks_uri: `${base}/keys` },
+        });
       }
-      if (req.path === "/keys") return { status: 200, operation: "Keys", body: { keys } };
-      return { status: 404, operation: "NotFound", body: "" };
+      if (req.path === "/keys") return Promise.resolve({ status: 200, operation: "Keys", body: { keys } });
+      return Promise.resolve({ status: 404, operation: "NotFound", body: "" });
     },
   };
 }
@@ -63,8 +68,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-sts-"));
   sandbox = await startSandbox({ dir, services: [createAwsService(), issuerService([jwk, ecJwk])], env: {} });
   const credentials = await readAwsSandboxCredentials(dir);
-  sts = new STSClient({ region: "us-east-1", endpoint: sandbox.endpoints.sts, credentials, maxAttempts: 1 });
-  iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials, maxAttempts: 1 });
+  sts = new STSClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "sts"),
+    credentials,
+    maxAttempts: 1,
+  });
+  iam = new IAMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials,
+    maxAttempts: 1,
+  });
   issuer = `${sandbox.endpoints.issuer}/tenant/`;
   providerHostPath = issuer.replace("https://", "");
   const provider = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: [AUDIENCE] }));
@@ -146,7 +161,7 @@ describe("STS AssumeRoleWithWebIdentity", () => {
     };
     const asRole = new STSClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.sts,
+      endpoint: endpointOf(sandbox.endpoints, "sts"),
       credentials: session,
       maxAttempts: 1,
     });
@@ -156,7 +171,7 @@ describe("STS AssumeRoleWithWebIdentity", () => {
 
     const ssm = new SSMClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.ssm,
+      endpoint: endpointOf(sandbox.endpoints, "ssm"),
       credentials: session,
       maxAttempts: 1,
     });
@@ -166,8 +181,8 @@ describe("STS AssumeRoleWithWebIdentity", () => {
 
     const noToken = new STSClient({
       region: "us-east-1",
-      endpoint: sandbox.endpoints.sts,
-      credentials: { ...session, sessionToken: undefined },
+      endpoint: endpointOf(sandbox.endpoints, "sts"),
+      credentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey },
       maxAttempts: 1,
     });
     const err = await rejection(noToken.send(new GetCallerIdentityCommand({})));

@@ -14,6 +14,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import { openSandbox } from "../../src/sandbox/open-sandbox.js";
 import { readState } from "../../src/state/store.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let stateDir: string;
@@ -27,8 +28,16 @@ const cli = (...args: string[]) => runCli(["--sandbox", "--json", ...args], { cw
 
 async function withAws<T>(run: (iam: IAMClient, ssm: SSMClient) => Promise<T>): Promise<T> {
   const sandbox = await openSandbox(stateDir, process.env);
-  const iam = new IAMClient({ region: "eu-central-1", endpoint: sandbox.endpoints.iam, credentials: sandbox.aws });
-  const ssm = new SSMClient({ region: "eu-central-1", endpoint: sandbox.endpoints.ssm, credentials: sandbox.aws });
+  const iam = new IAMClient({
+    region: "eu-central-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials: sandbox.aws,
+  });
+  const ssm = new SSMClient({
+    region: "eu-central-1",
+    endpoint: endpointOf(sandbox.endpoints, "ssm"),
+    credentials: sandbox.aws,
+  });
   try {
     return await run(iam, ssm);
   } finally {
@@ -85,7 +94,7 @@ describe("oidc-bridge identity against the sandbox", () => {
     expect(again.exitCode).toBe(0);
     expect(again.events.at(-1)).toMatchObject({
       type: "result",
-      summary: expect.stringContaining("identity: unchanged"),
+      summary: expect.stringContaining("identity: unchanged") as unknown,
     });
     const after = (await readJournal(journalPath)).slice(before);
     expect(after.length).toBeGreaterThan(0);
@@ -133,7 +142,7 @@ describe("oidc-bridge identity against the sandbox", () => {
     expect(run.exitCode).toBe(0);
     const update = plannedActions(run).find((a) => a.kind === "update");
     expect(update).toMatchObject({
-      reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`),
+      reason: expect.stringContaining(`is "00000000-0000-0000-0000-000000000bad", should be "${principal}"`) as unknown,
     });
     const restored = await withAws(async (iam) =>
       decodeURIComponent(

@@ -14,6 +14,7 @@ import { readJournal } from "../../src/sandbox/harness/index.js";
 import { openSandbox } from "../../src/sandbox/open-sandbox.js";
 import { readState } from "../../src/state/store.js";
 import { SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
+import { endpointOf } from "../helpers/endpoint.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let stateDir: string;
@@ -27,7 +28,11 @@ const trust = (...extra: string[]) => runCli(["--sandbox", "--json", "trust", ..
 
 async function withIam<T>(run: (iam: IAMClient, issuer: string) => Promise<T>): Promise<T> {
   const sandbox = await openSandbox(stateDir, process.env);
-  const iam = new IAMClient({ region: "eu-central-1", endpoint: sandbox.endpoints.iam, credentials: sandbox.aws });
+  const iam = new IAMClient({
+    region: "eu-central-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials: sandbox.aws,
+  });
   try {
     return await run(iam, `${sandbox.endpoints.entra}/${SANDBOX_TENANT_ID}/`);
   } finally {
@@ -76,7 +81,7 @@ describe("oidc-bridge trust against the sandbox", () => {
     expect(second.exitCode).toBe(0);
     expect(second.events.at(-1)).toMatchObject({
       type: "result",
-      summary: expect.stringContaining("trust: unchanged"),
+      summary: expect.stringContaining("trust: unchanged") as unknown,
     });
     const entries = (await readJournal(journalPath)).slice(before);
     expect(entries.length).toBeGreaterThan(0);

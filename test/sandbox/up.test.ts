@@ -66,7 +66,10 @@ describe("oidc-bridge up against the sandbox", () => {
         "create ssm-parameter",
       ].sort(),
     );
-    expect(run.events.at(-1)).toMatchObject({ type: "result", summary: expect.stringMatching(/^up: changed/) });
+    expect(run.events.at(-1)).toMatchObject({
+      type: "result",
+      summary: expect.stringMatching(/^up: changed/) as unknown,
+    });
   });
 
   test("a second up is unchanged: no write call, the state file untouched", async () => {
@@ -76,7 +79,10 @@ describe("oidc-bridge up against the sandbox", () => {
     const stateBefore = await readFile(join(stateDir, "state.json"), "utf8");
     const again = await up();
     expect(again.exitCode).toBe(0);
-    expect(again.events.at(-1)).toMatchObject({ type: "result", summary: expect.stringMatching(/^up: unchanged/) });
+    expect(again.events.at(-1)).toMatchObject({
+      type: "result",
+      summary: expect.stringMatching(/^up: unchanged/) as unknown,
+    });
     expect(plannedActions(again).every((a) => a.kind === "unchanged")).toBe(true);
     const after = (await readJournal(journalPath)).slice(before);
     expect(after.length).toBeGreaterThan(0);
@@ -109,6 +115,7 @@ describe("oidc-bridge up against the sandbox", () => {
     const run = await up();
     const applied = run.events.filter((e) => e.type === "step" && e.status === "ok" && e.title.startsWith("create "));
     expect(applied.length).toBe(6);
-    for (const e of applied) expect(e).toMatchObject({ node: expect.any(String), layer: expect.any(String) });
+    for (const e of applied)
+      expect(e).toMatchObject({ node: expect.any(String) as unknown, layer: expect.any(String) as unknown });
   });
 });

@@ -128,6 +128,9 @@ describe("graph runner", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: "LAYER_MISSING", hint: expect.stringContaining("`oidc-bridge trust`") });
+    expect(error).toMatchObject({
+      code: "LAYER_MISSING",
+      hint: expect.stringContaining("`oidc-bridge trust`") as unknown,
+    });
   });
 });

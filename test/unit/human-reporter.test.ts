@@ -21,7 +21,7 @@ describe("human reporter", () => {
       node: "iam-role",
       layer: "identity",
     });
-    const fast = reporter.step("create the group", async () => advance(500), {
+    const fast = reporter.step("create the group", () => Promise.resolve(advance(500)), {
       node: "resource-group",
       layer: "identity",
     });
@@ -40,9 +40,9 @@ describe("human reporter", () => {
   test("off a TTY a step is one plain line when it finishes, with no control characters", async () => {
     const { out, reporter, advance } = capture(false);
     await expect(
-      reporter.step("attach policy", async () => {
+      reporter.step("attach policy", () => {
         advance(200);
-        throw new Error("boom");
+        return Promise.reject(new Error("boom"));
       }),
     ).rejects.toThrow("boom");
     expect(out.stdout).toBe("✖ attach policy (0.2s)\n");

@@ -81,7 +81,7 @@ describe("identity layer plan", () => {
     const update = actions.find((a) => a.resource.endsWith("trust policy"));
     expect(update).toMatchObject({
       kind: "update",
-      reason: expect.stringContaining("principal id (known after apply)"),
+      reason: expect.stringContaining("principal id (known after apply)") as unknown,
     });
   });
 
@@ -139,7 +139,7 @@ describe("identity layer plan", () => {
     );
     expect(actions.find((a) => a.node === "role-policies")).toMatchObject({
       kind: "adopt",
-      reason: expect.stringContaining("interrupted run"),
+      reason: expect.stringContaining("interrupted run") as unknown,
     });
   });
 });

@@ -47,7 +47,7 @@ describe("redaction", () => {
       reporter.warn(leak);
       reporter.debug(leak, { token: jwt, nested: { text: leak } });
     }
-    await reporter.step(`step ${jwt}`, async () => undefined);
+    await reporter.step(`step ${jwt}`, () => Promise.resolve());
     reporter.error(
       new BridgeError(`failed with ${jwt}`, {
         code: "INTERNAL",

@@ -83,7 +83,10 @@ describe("OIDC provider plan", () => {
     const { actions } = await plan(observed(provider([audience], ["a".repeat(40), "b".repeat(40)])), [
       recorded("intended"),
     ]);
-    expect(actions[0]).toMatchObject({ kind: "adopt", reason: expect.stringContaining("intent was recorded") });
+    expect(actions[0]).toMatchObject({
+      kind: "adopt",
+      reason: expect.stringContaining("intent was recorded") as unknown,
+    });
   });
 
   test("adds a rotated thumbprint and keeps the old ones while there is room", async () => {

@@ -11,11 +11,11 @@ export interface AwsCredentials {
 
 export interface AwsSettingsInput {
   readonly region: string;
-  readonly profile?: string;
+  readonly profile?: string | undefined;
   /** Fixed credentials (the sandbox's); else the SDK's default chain. */
   readonly credentials?: AwsCredentials;
   /** Endpoints to use unless the environment names its own (AWS_ENDPOINT_URL[_<SERVICE>]). */
-  readonly endpoints?: Partial<Record<AwsService, string>>;
+  readonly endpoints?: Partial<Record<AwsService, string | undefined>>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly maxAttempts?: number;
 }

@@ -4,7 +4,7 @@ import type { AzureCloudEndpoints } from "./clouds.js";
 /** How every Azure client is built: one credential, one set of endpoints. */
 export interface AzureSettings {
   readonly endpoints: AzureCloudEndpoints;
-  readonly subscriptionId?: string;
+  readonly subscriptionId?: string | undefined;
   /** Created on first use; the credential import is not free. */
   credential(): Promise<TokenCredential>;
 }
@@ -13,8 +13,8 @@ export interface SignInInput {
   readonly endpoints: AzureCloudEndpoints;
   /** Sandbox: a service principal with a secret. Otherwise DefaultAzureCredential. */
   readonly servicePrincipal?: { tenantId: string; clientId: string; clientSecret: string };
-  readonly tenantId?: string;
-  readonly subscriptionId?: string;
+  readonly tenantId?: string | undefined;
+  readonly subscriptionId?: string | undefined;
 }
 
 export function azureSettings(input: SignInInput): AzureSettings {

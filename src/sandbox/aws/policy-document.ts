@@ -90,7 +90,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** A policy value that may be one string or a list of strings. */
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === "string") return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) return value;
   return undefined;
 }
 
@@ -141,7 +141,8 @@ function parseStatement(raw: unknown, lookups: TrustPolicyLookups): ParsedStatem
   if (!isPlainObject(raw)) throw malformed(SYNTAX);
   for (const key of Object.keys(raw)) if (!STATEMENT_FIELDS.has(key)) throw malformed(SYNTAX);
   if (raw.Effect === undefined) throw malformed("Missing required field Effect");
-  if (raw.Effect !== "Allow" && raw.Effect !== "Deny") throw malformed(`Invalid effect: ${String(raw.Effect)}`);
+  if (raw.Effect !== "Allow" && raw.Effect !== "Deny")
+    throw malformed(`Invalid effect: ${typeof raw.Effect === "string" ? raw.Effect : JSON.stringify(raw.Effect)}`);
   if ("Resource" in raw) throw malformed("Has prohibited field Resource");
   if ("NotResource" in raw) throw malformed("Has prohibited field NotResource");
 

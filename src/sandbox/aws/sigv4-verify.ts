@@ -21,8 +21,8 @@ class NodeSha256 {
   update(data: string | ArrayBuffer | ArrayBufferView): void {
     this.hash.update(toBuffer(data));
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
   reset(): void {
     this.hash = NodeSha256.create(this.secret);

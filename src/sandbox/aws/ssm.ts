@@ -170,10 +170,15 @@ function nameInput(input: Record<string, unknown>): string {
   return name as string;
 }
 
+/** The parameter an operation names, for its AccessDenied message: "*" when it names none. */
+function resourceName(value: unknown): string {
+  return typeof value === "string" ? value : "*";
+}
+
 export const ssmOperations: Record<string, JsonOperation> = {
   PutParameter: {
     write: true,
-    resource: (input, region) => parameterArn(region, String(input.Name ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.Name)),
     run: ({ state, input, now, region }) => {
       const name = optionalString(input, "Name");
       const value = optionalString(input, "Value");
@@ -285,7 +290,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
   GetParameter: {
     write: false,
-    resource: (input, region) => parameterArn(region, String(input.Name ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.Name)),
     run: ({ state, input, region }) => {
       const text = nameInput(input);
       const withDecryption = optionalBoolean(input, "WithDecryption") ?? false;
@@ -313,7 +318,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
   DeleteParameter: {
     write: true,
-    resource: (input, region) => parameterArn(region, String(input.Name ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.Name)),
     run: ({ state, input, region }) => {
       const name = nameInput(input);
       checkWritableName(name);
@@ -326,7 +331,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
   AddTagsToResource: {
     write: true,
-    resource: (input, region) => parameterArn(region, String(input.ResourceId ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.ResourceId)),
     run: ({ state, input, region }) => {
       const tags = optionalTags(input, "Tags");
       const check = new ConstraintCheck("ValidationException");
@@ -340,7 +345,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
   RemoveTagsFromResource: {
     write: true,
-    resource: (input, region) => parameterArn(region, String(input.ResourceId ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.ResourceId)),
     run: ({ state, input, region }) => {
       const keys = optionalStringList(input, "TagKeys");
       const check = new ConstraintCheck("ValidationException");
@@ -360,7 +365,7 @@ export const ssmOperations: Record<string, JsonOperation> = {
 
   ListTagsForResource: {
     write: false,
-    resource: (input, region) => parameterArn(region, String(input.ResourceId ?? "*")),
+    resource: (input, region) => parameterArn(region, resourceName(input.ResourceId)),
     run: ({ state, input, region }) => {
       const [record] = requireTaggable(state, input, region);
       return { TagList: record.tags };

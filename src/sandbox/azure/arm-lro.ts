@@ -96,13 +96,13 @@ export const operationResultsRoute: ArmRoute = {
   operations: {
     GET: {
       name: "OperationResults_Get",
-      handler: async (req, env) => {
+      handler: (req, env) => {
         const op = env.state.operations[req.params.operationId ?? ""];
         if (!op || op.subscriptionId.toLowerCase() !== (req.params.subscriptionId ?? "").toLowerCase()) {
-          return armErrors.notFound(req.operation);
+          return Promise.resolve(armErrors.notFound(req.operation));
         }
-        if (op.status === "Running") return acceptedResponse(env, op, req, false);
-        return { status: 200, operation: req.operation };
+        if (op.status === "Running") return Promise.resolve(acceptedResponse(env, op, req, false));
+        return Promise.resolve({ status: 200, operation: req.operation });
       },
     },
   },

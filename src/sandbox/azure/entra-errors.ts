@@ -14,7 +14,7 @@ export function entraError(args: {
   operation: string;
   entraBase: string;
   nowMs: number;
-  correlationId?: string;
+  correlationId?: string | undefined;
 }): SandboxResponse {
   const traceId = randomUUID();
   const correlationId = args.correlationId ?? randomUUID();

@@ -208,14 +208,18 @@ async function remove(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   return { status: 200, operation: req.operation, write: true };
 }
 
-async function listByResourceGroup(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
+function listByResourceGroup(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   const rg = (req.params.resourceGroupName ?? "").toLowerCase();
   const value = Object.values(env.state.identities)
     .filter((i) => i.resourceGroup.toLowerCase() === rg)
     .map(view);
-  return { status: 200, operation: req.operation, body: { value } };
+  return Promise.resolve({ status: 200, operation: req.operation, body: { value } });
 }
 
-async function listBySubscription(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
-  return { status: 200, operation: req.operation, body: { value: Object.values(env.state.identities).map(view) } };
+function listBySubscription(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
+  return Promise.resolve({
+    status: 200,
+    operation: req.operation,
+    body: { value: Object.values(env.state.identities).map(view) },
+  });
 }

@@ -169,9 +169,9 @@ async function get(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   return { status: 200, operation: req.operation, body: view(sub, rg) };
 }
 
-async function checkExistence(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
+function checkExistence(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {
   const { key } = params(req);
-  return { status: env.state.resourceGroups[key] ? 204 : 404, operation: req.operation };
+  return Promise.resolve({ status: env.state.resourceGroups[key] ? 204 : 404, operation: req.operation });
 }
 
 async function update(req: ArmRequest, env: ArmEnv): Promise<SandboxResponse> {

@@ -39,7 +39,7 @@ export interface PublicJwk {
 }
 
 export async function generateSigningKey(nowMs: number): Promise<SigningKeyState> {
-  const keys = (await webcrypto.subtle.generateKey(RSA_ALG, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA_ALG, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     // Positive 16-byte serial, like Entra's.
     serialNumber: `01${randomBytes(15).toString("hex")}`,

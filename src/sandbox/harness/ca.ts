@@ -210,7 +210,7 @@ async function toIssued(cert: x509.X509Certificate, keys: KeyPair): Promise<Issu
 }
 
 async function generateKeys(): Promise<KeyPair> {
-  return (await webcrypto.subtle.generateKey(KEY_ALG, true, ["sign", "verify"])) as KeyPair;
+  return await webcrypto.subtle.generateKey(KEY_ALG, true, ["sign", "verify"]);
 }
 
 async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
