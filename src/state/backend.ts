@@ -1,8 +1,8 @@
-import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ensurePrivateDir, writeFileAtomic } from "../util/atomic-file.js";
+import { writeFileAtomic } from "../util/atomic-file.js";
 import { userError } from "../errors.js";
 import { acquireLock, type HeldLock, type LockHolder } from "./lock.js";
+import { prepareStateDir, readOwnFile } from "./state-dir.js";
 
 export const STATE_FILE = "state.json";
 
@@ -32,20 +32,13 @@ export class LocalStateBackend implements StateBackend {
 
   async read(): Promise<string | undefined> {
     const path = this.location;
-    try {
-      const info = await lstat(path);
-      if (info.isSymbolicLink()) {
-        throw userError(
-          "STATE_SYMLINK",
-          `${path} is a symbolic link; oidc-bridge never reads or writes state through a link`,
-          "replace the link with the real file, or use another --state-dir",
-        );
-      }
-      return await readFile(path, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
+    return readOwnFile(path, (why) =>
+      userError(
+        "STATE_CORRUPT",
+        `${path} is not a valid oidc-bridge state file: ${why}`,
+        `it was left untouched; restore ${path}.bak (the previous version) if it is valid, or move the file away to start over`,
+      ),
+    );
   }
 
   async write(text: string): Promise<void> {
@@ -56,7 +49,8 @@ export class LocalStateBackend implements StateBackend {
   }
 
   async lock(holder: LockHolder, warn: (message: string) => void): Promise<HeldLock> {
-    await ensurePrivateDir(this.dir);
+    // Every file this run will write is checked here, before the lock and any cloud call.
+    await prepareStateDir(this.dir, { warn });
     return acquireLock(this.dir, holder, warn);
   }
 }

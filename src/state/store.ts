@@ -2,6 +2,7 @@ import { userError } from "../errors.js";
 import type { HeldLock, LockHolder } from "./lock.js";
 import { LocalStateBackend, STATE_FILE, type StateBackend } from "./backend.js";
 import { migrateState } from "./migrate.js";
+import { parseOwnJson } from "./state-dir.js";
 import {
   STATE_VERSION,
   stateSchema,
@@ -27,13 +28,8 @@ async function readFrom(backend: StateBackend, target?: Target): Promise<State |
 }
 
 export function parseState(text: string, where: string, target?: Target): State {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw corrupt(where, "it is not valid JSON (cut short or edited by hand?)");
-  }
-  const version = (json as { version?: unknown } | null)?.version;
+  const json = parseOwnJson(text, (why) => corrupt(where, why));
+  const version = typeof json === "object" && json !== null && "version" in json ? json.version : undefined;
   if (typeof version === "number" && version > STATE_VERSION) {
     throw userError(
       "STATE_NEWER",

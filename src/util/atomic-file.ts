@@ -1,67 +1,68 @@
-import { lstat, mkdir, open, rename, rm, chmod } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, rename, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { userError } from "../errors.js";
+import { diskFull, errnoOf, isDiskFull } from "./fs-errors.js";
+import { makePrivateDir } from "./private-dir.js";
+import { kindOf } from "./safe-read.js";
 
-/**
- * Creates `dir` (and parents) with mode 0700 and checks that it is a real directory, not a link:
- * everything we keep there may be secret.
- */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (info.isSymbolicLink() || !info.isDirectory()) {
-    throw userError(
-      "UNSAFE_DIRECTORY",
-      `${dir} is not a plain directory (a symbolic link or a file is in the way)`,
-      "oidc-bridge keeps secrets there and never follows links: point --state-dir at a real folder",
-    );
-  }
-  if ((info.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
+export { ensurePrivateDir } from "./private-dir.js";
+
+/** Flags of every file we create: new only (O_EXCL never follows a link), and no link at the path. */
+export const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Temp files are named `.<target>.<pid>.<time>.<n>.tmp`; the pid tells a stale one from a live one. */
+export function tempNameOf(target: string, counter: number): string {
+  return `.${target}.${process.pid}.${Date.now().toString(36)}.${counter.toString(36)}.tmp`;
 }
+
+export const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-z]+\.[0-9a-z]+\.tmp$/;
+
+let tmpCounter = 0;
 
 /**
  * Writes a file so that readers see either the old or the new content, never half of it: a temp
- * file in the same folder, fsync, rename over the target. Mode 0600. Refuses to write through a
- * symbolic link at the target path.
+ * file in the same folder, fsync, rename over the target. Mode 0600. Refuses a target that is a
+ * link or not a regular file. Whatever fails, the temp file is removed; a full disk is reported as
+ * such, naming the file.
  */
-let tmpCounter = 0;
-
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
-  await ensurePrivateDir(dir);
+  await makePrivateDir(dir);
   try {
     const existing = await lstat(path);
-    if (existing.isSymbolicLink())
+    if (existing.isSymbolicLink() || !existing.isFile())
       throw userError(
         "UNSAFE_FILE",
-        `refusing to write ${path}: it is a symbolic link`,
-        "replace the link with a real file, or remove it",
+        `refusing to write ${path}: it is ${kindOf(existing)}`,
+        "oidc-bridge never writes through a link or over anything but its own file: move it away",
       );
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    if (errnoOf(err) !== "ENOENT") throw err;
   }
-  // Unique per process and call; "wx" below refuses a name that exists anyway. (No node:crypto:
+  // Unique per process and call; O_EXCL refuses a name that exists anyway. (No node:crypto:
   // loading it costs start-up time on the read-only paths that import this module.)
-  const tmp = join(
-    dir,
-    `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${(tmpCounter++).toString(36)}.tmp`,
-  );
-  // "wx": never follow or reuse an existing file at the temp path.
-  const handle = await open(tmp, "wx", 0o600);
+  const tmp = join(dir, tempNameOf(basename(path), tmpCounter++));
+  let handle;
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    handle = await open(tmp, CREATE_FLAGS, 0o600);
+  } catch (err) {
+    throw isDiskFull(err) ? diskFull(path, err) : err;
   }
   try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw isDiskFull(err) ? diskFull(path, err) : err;
   }
   // Make the rename itself durable.
-  const dirHandle = await open(dir, "r");
+  const dirHandle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await dirHandle.sync();
   } finally {
