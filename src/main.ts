@@ -6,6 +6,7 @@ import { HumanReporter } from "./report/human-reporter.js";
 import { JsonReporter } from "./report/json-reporter.js";
 import { redactText } from "./report/redact.js";
 import type { Reporter } from "./report/reporter.js";
+import { fileSystemError } from "./util/fs-errors.js";
 
 export const VERSION = "0.1.0";
 
@@ -84,14 +85,16 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
       // Help and version exit with 0; a usage mistake (already printed by commander) with 2.
       exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     } else {
+      // A file-system error no layer wrapped (a full disk, a read-only folder) still names its path.
       const error = isBridgeError(err)
         ? err
-        : new BridgeError(`unexpected internal error: ${err instanceof Error ? err.message : String(err)}`, {
+        : (fileSystemError(err) ??
+          new BridgeError(`unexpected internal error: ${err instanceof Error ? err.message : String(err)}`, {
             code: "INTERNAL",
             fault: "internal",
             cause: err,
             hint: "this is a bug in oidc-bridge; run again with --debug and report the output",
-          });
+          }));
       reporter.error(error, debug);
       exitCode = error.exitCode;
     }

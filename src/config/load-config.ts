@@ -1,9 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { z } from "zod";
 import { configSchema, type Config, type ConfigInput } from "./schema.js";
-import { formatIssues } from "./format-issues.js";
+import { formatIssues, originOf } from "./format-issues.js";
 import { SANDBOX_CONFIG } from "./sandbox-config.js";
-import { userError } from "../errors.js";
+import { userError, type ErrorCode } from "../errors.js";
+import { readRegularFile } from "../util/safe-read.js";
+import { JsonSyntaxError, parseStrictJson } from "../util/strict-json.js";
 
 export const DEFAULT_CONFIG_FILE = "oidc-bridge.json";
 
@@ -61,28 +63,35 @@ const SANDBOX_PINNED: ReadonlyArray<readonly string[]> = [
   ["aws", "profile"],
 ];
 
+/** A config is a few kilobytes; a file far bigger is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** The schema nests four levels; anything much deeper is not a config, and could exhaust the stack. */
+const MAX_CONFIG_DEPTH = 32;
+
+type Raw = Record<string, unknown>;
+
 /**
  * Resolves the config: flags > environment > file > defaults, validated in one pass so every
- * problem is reported at once.
+ * problem is reported at once. Under --sandbox the built-in sandbox config fills in what the user
+ * left out, but what the user gave is validated as given: the sandbox never hides a mistake.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const layers: string[] = [];
-  let raw: Record<string, unknown> = {};
-  if (options.sandbox) {
-    raw = structuredClone(SANDBOX_CONFIG);
-    layers.push("built-in sandbox config");
-  }
+  if (options.sandbox) layers.push("built-in sandbox config");
+  let user: Raw = blank();
+  /** Which variable or flag set a value, by dotted path: named in the message when it is wrong. */
+  const origins = new Map<string, string>();
   const fileRaw = await readConfigFile(options);
   if (fileRaw) {
-    raw = merge(raw, fileRaw.value);
+    user = merge(user, fileRaw.value);
     layers.push(fileRaw.path);
   }
   const problems: string[] = [];
   for (const [name, path, kind] of ENV_KEYS) {
     const value = options.env[name];
     if (value === undefined || value === "") continue;
-    if (options.sandbox && isPinned(path)) continue;
-    set(raw, path, kind === "list" && value !== "auto" ? value.split(",").map((s) => s.trim()) : value);
+    set(user, path, kind === "list" && value !== "auto" ? value.split(",").map((s) => s.trim()) : value);
+    origins.set(path.join("."), name);
     layers.push(name);
   }
   for (const [key, path, flag] of FLAG_KEYS) {
@@ -92,14 +101,29 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
       problems.push(`${flag}: cannot be used with --sandbox, which has its own ${path.join(".")}; drop one of them`);
       continue;
     }
-    set(raw, path, value);
+    set(user, path, value);
+    origins.set(path.join("."), flag);
     layers.push(flag);
   }
-  if (options.sandbox) for (const path of SANDBOX_PINNED) set(raw, path, get(SANDBOX_CONFIG, path));
+  problems.push(...controlCharacters(user, "", origins));
 
   const source = layers.length ? layers.join(" + ") : "defaults";
-  const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, knownKeys(), fileRaw?.path ?? "the config"));
+  const format = (issues: readonly z.core.$ZodIssue[]): string[] =>
+    formatIssues(issues, knownKeys(), fileRaw?.path ?? "the config", origins);
+  const own = configSchema.safeParse(user, { reportInput: true });
+  let parsed = own;
+  if (!own.success) {
+    // Under --sandbox, only what the user set counts here; what is missing the sandbox fills in.
+    const given = options.sandbox ? own.error.issues.filter((i) => isGiven(user, i.path)) : own.error.issues;
+    problems.push(...format(given));
+  }
+  if (options.sandbox) {
+    const raw = merge(merge(blank(), structuredClone(SANDBOX_CONFIG) as Raw), user);
+    for (const path of SANDBOX_PINNED) set(raw, path, get(SANDBOX_CONFIG, path));
+    parsed = configSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success)
+      for (const line of format(parsed.error.issues)) if (!problems.includes(line)) problems.push(line);
+  }
   if (problems.length || !parsed.success) {
     throw userError(
       "CONFIG_INVALID",
@@ -111,50 +135,108 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   return { config: parsed.data, source };
 }
 
-async function readConfigFile(
-  options: LoadConfigOptions,
-): Promise<{ path: string; value: Record<string, unknown> } | undefined> {
+async function readConfigFile(options: LoadConfigOptions): Promise<{ path: string; value: Raw } | undefined> {
   // Under --sandbox the built-in config is complete; a file is read only when named.
   if (options.sandbox && options.file === undefined) return undefined;
   const path = resolve(options.cwd, options.file ?? DEFAULT_CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && options.file === undefined) return undefined;
-    throw userError(
-      "CONFIG_UNREADABLE",
-      `-c/--config: cannot read ${path} (${code ?? String(err)})`,
-      code === "ENOENT" ? "check the path, or copy config.example.json there" : "check the file's permissions",
-    );
+  const named = options.file === undefined ? `the config file ${path}` : `-c/--config: ${path}`;
+  // A config may be a link (dotfile managers make them); what it points to must be a plain file.
+  const read = await readRegularFile(path, { followLinks: true, maxBytes: MAX_CONFIG_BYTES });
+  if (!read.ok) {
+    switch (read.reason) {
+      case "missing":
+        if (options.file === undefined) return undefined;
+        throw userError(
+          "CONFIG_UNREADABLE",
+          `-c/--config: cannot read ${path} (ENOENT)`,
+          "check the path, or copy config.example.json there",
+        );
+      case "link":
+      case "not-regular":
+        throw userError(
+          "CONFIG_NOT_A_FILE",
+          `${named} is ${read.reason === "link" ? "a symbolic link" : read.kind}, not a regular file`,
+          "point -c/--config at a JSON file (oidc-bridge does not read configs from pipes or devices)",
+        );
+      case "too-large":
+        throw userError(
+          "CONFIG_TOO_LARGE",
+          `${named} is ${read.size} bytes or more; a config is at most ${MAX_CONFIG_BYTES} bytes`,
+          "point -c/--config at the config file itself (start from config.example.json)",
+        );
+      case "error":
+        throw userError(
+          "CONFIG_UNREADABLE",
+          `${named.startsWith("-c") ? named.replace(/: /, ": cannot read ") : `cannot read ${named}`} (${read.errno})`,
+          read.errno === "ENAMETOOLONG" ? "use a shorter path" : "check the file's permissions",
+        );
+    }
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseStrictJson(read.text, { maxDepth: MAX_CONFIG_DEPTH });
   } catch (err) {
-    throw userError(
-      "CONFIG_NOT_JSON",
-      `${path} is not valid JSON: ${(err as Error).message}`,
-      "fix the JSON syntax (an editor with the config schema helps: `oidc-bridge config schema`)",
-    );
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    const [code, hint]: readonly [ErrorCode, string] = {
+      syntax: [
+        "CONFIG_NOT_JSON",
+        "fix the JSON syntax (an editor with the config schema helps: `oidc-bridge config schema`)",
+      ],
+      "duplicate-key": ["CONFIG_DUPLICATE_KEY", "keep one of the two; JSON readers disagree on which one wins"],
+      "too-deep": ["CONFIG_TOO_DEEP", "a config nests only a few levels: start from config.example.json"],
+    }[err.kind] as [ErrorCode, string];
+    throw userError(code, `${path} is not valid JSON: ${err.message}`, hint);
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw userError(
       "CONFIG_NOT_OBJECT",
-      `${path} must hold a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
+      `${path} must hold a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
       "start from config.example.json",
     );
   }
-  return { path, value: value as Record<string, unknown> };
+  return { path, value: value as Raw };
+}
+
+/** Objects without a prototype: a key such as "__proto__" stays a plain key, refused as unknown. */
+function blank(): Raw {
+  return Object.create(null) as Raw;
+}
+
+/** Whether the user set the value at `path` (or the object holding an unknown key there). */
+function isGiven(user: Raw, path: readonly PropertyKey[]): boolean {
+  let node: unknown = user;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null || !Object.prototype.hasOwnProperty.call(node, key)) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
+}
+
+/** NUL and other control characters pass JSON but break headers, tags and names in the clouds. */
+function controlCharacters(value: unknown, at: string, origins: ReadonlyMap<string, string>): string[] {
+  if (typeof value === "string") {
+    const match = /\p{Cc}/u.exec(value);
+    if (!match) return [];
+    const from = originOf(at, origins);
+    return [
+      `${at}: contains the control character U+${match[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}${from ? ` (from ${from})` : ""}; remove it`,
+    ];
+  }
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const path = at ? `${at}.${key}` : key;
+    if (/\p{Cc}/u.test(key)) return [`${JSON.stringify(path)}: a key contains a control character; remove it`];
+    return controlCharacters(inner, path, origins);
+  });
 }
 
 function isPinned(path: readonly string[]): boolean {
   return SANDBOX_PINNED.some((p) => p.join(".") === path.join("."));
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+function merge(base: Raw, over: Raw): Raw {
+  const out = blank();
+  for (const [key, value] of Object.entries(base)) out[key] = value;
   for (const [key, value] of Object.entries(over)) {
     const prior = out[key];
     out[key] = isPlainObject(prior) && isPlainObject(value) ? merge(prior, value) : value;
@@ -169,7 +251,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 function set(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
+    if (!Object.prototype.hasOwnProperty.call(node, key)) node[key] = blank();
+    // A wrong value the user gave (an array where an object belongs) stays, to be reported.
+    else if (!isPlainObject(node[key])) return;
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;

@@ -1,28 +1,68 @@
 import { z } from "zod";
-import { contains, isPrivate, parseCidr } from "./cidr.js";
+import { cidrProblem, contains, isPrivate, parseCidr } from "./cidr.js";
 import * as names from "./names.js";
 
-const cidr = z
-  .string()
-  .refine((s) => parseCidr(s) !== undefined, "must be an IPv4 CIDR like 10.42.0.0/16 with no host bits set");
+const cidr = z.string().superRefine((text, ctx) => {
+  const problem = cidrProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, input: text });
+});
 
-const azureCloud = z.union([
-  z.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernment"]),
-  z.strictObject({
-    resourceManager: z.url({ protocol: /^https$/ }).describe("ARM endpoint, e.g. https://management.azure.com"),
-    authorityHost: z
-      .url({ protocol: /^https$/ })
-      .describe("Entra sign-in host, e.g. https://login.microsoftonline.com"),
-    /** Scope prefix of ARM tokens; defaults to resourceManager. */
-    armAudience: z.url().optional(),
-    /** Issuer host of v1 tokens (sts.windows.net in the public cloud). */
-    stsHost: z.url({ protocol: /^https$/ }).optional(),
-  }),
-]);
+/** Azure's smallest subnet is a /29 (it keeps five addresses of each); a VNet is /8 to /29. */
+const networkCidr = (what: string) =>
+  cidr.refine((text) => {
+    const bits = parseCidr(text)?.bits;
+    return bits === undefined || (bits >= 8 && bits <= 29);
+  }, `an Azure ${what} must be between /8 and /29`);
+
+/** Image fields as Azure Marketplace spells them. */
+const imagePart = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits and . _ - (Azure image naming)");
+
+const azureCloud = z.union(
+  [
+    z.enum(["AzurePublicCloud", "AzureChinaCloud", "AzureUSGovernment"]),
+    z.strictObject({
+      resourceManager: z
+        .url({ protocol: /^https$/, error: "must be an https URL" })
+        .describe("ARM endpoint, e.g. https://management.azure.com"),
+      authorityHost: z
+        .url({ protocol: /^https$/ })
+        .describe("Entra sign-in host, e.g. https://login.microsoftonline.com"),
+      /** Scope prefix of ARM tokens; defaults to resourceManager. */
+      armAudience: z.url({ error: "must be a URL" }).optional(),
+      /** Issuer host of v1 tokens (sts.windows.net in the public cloud). */
+      stsHost: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    }),
+  ],
+  {
+    error:
+      "must be AzurePublicCloud, AzureChinaCloud, AzureUSGovernment, or an object of https endpoints (resourceManager, authorityHost)",
+  },
+);
 
 const tags = z
-  .record(z.string().min(1).max(128), z.string().max(256))
-  .refine((t) => Object.keys(t).length <= 45, "at most 45 tags (AWS allows 50; oidc-bridge adds its own)");
+  .record(names.tagKey, names.tagValue)
+  .refine((t) => Object.keys(t).length <= 45, "at most 45 tags (AWS allows 50; oidc-bridge adds its own)")
+  .superRefine((t, ctx) => {
+    // IAM and Azure both treat "Env" and "env" as one key: the second would be refused mid-run.
+    const seen = new Map<string, string>();
+    for (const key of Object.keys(t)) {
+      const other = seen.get(key.toLowerCase());
+      if (other !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `tag keys "${other}" and "${key}" differ only in case; AWS and Azure see one key: keep one`,
+        });
+      seen.set(key.toLowerCase(), key);
+    }
+  });
+
+/** The partition an AWS region belongs to, for ARNs and length limits. */
+export function partitionOf(region: string): string {
+  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
 
 export const configSchema = z
   .strictObject({
@@ -34,16 +74,16 @@ export const configSchema = z
         tenantId: names.guid.optional().describe("Entra tenant; else discovered from the signed-in credential"),
         location: z
           .string()
-          .regex(/^[a-z0-9]+$/, "must be an Azure region name like germanywestcentral")
+          .regex(/^[a-z0-9]{1,40}$/, "must be an Azure region name like germanywestcentral")
           .default("germanywestcentral"),
         resourceGroup: names.resourceGroupName.default("aws-oidc-rg"),
         identityName: names.identityName.default("aws-oidc-identity"),
         network: z
           .strictObject({
-            vnetName: names.azureResourceName.default("oidc-vnet"),
-            addressSpace: cidr.default("10.42.0.0/16"),
+            vnetName: names.vnetName.default("oidc-vnet"),
+            addressSpace: networkCidr("address space").default("10.42.0.0/16"),
             subnetName: names.azureResourceName.default("oidc-subnet"),
-            subnetPrefix: cidr.default("10.42.2.0/24"),
+            subnetPrefix: networkCidr("subnet").default("10.42.2.0/24"),
             publicIpName: names.azureResourceName.default("oidc-pip"),
             nicName: names.azureResourceName.default("oidc-nic"),
             nsgName: names.azureResourceName.default("oidc-nsg"),
@@ -54,14 +94,17 @@ export const configSchema = z
             name: names.vmName.default("oidc-vm"),
             size: z
               .string()
-              .regex(/^[A-Za-z0-9_]+$/, "must be a VM size like Standard_B2pts_v2")
+              .regex(/^[A-Za-z0-9_]{1,64}$/, "must be a VM size like Standard_B2pts_v2")
               .default("Standard_B2pts_v2"),
             image: z
               .strictObject({
-                publisher: z.string().min(1).default("Debian"),
-                offer: z.string().min(1).default("debian-13-daily"),
-                sku: z.string().min(1).default("13-arm64"),
-                version: z.string().min(1).default("latest"),
+                publisher: imagePart.default("Debian"),
+                offer: imagePart.default("debian-13-daily"),
+                sku: imagePart.default("13-arm64"),
+                version: z
+                  .string()
+                  .regex(/^(latest|\d+\.\d+\.\d+)$/, 'must be "latest" or a version like 0.20250101.1234')
+                  .default("latest"),
               })
               .prefault({}),
             adminUsername: names.adminUsername.default("adminuser"),
@@ -76,14 +119,7 @@ export const configSchema = z
         profile: z.string().min(1).optional().describe("Named profile; else AWS_PROFILE or the default chain"),
         roleName: names.iamRoleName.default("azure-vm"),
         managedPolicies: z
-          .array(
-            z
-              .string()
-              .regex(
-                /^(arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+|[\w+=,.@-]+)$/,
-                "must be an AWS managed policy name (AmazonS3ReadOnlyAccess) or a policy ARN",
-              ),
-          )
+          .array(names.policyRef)
           .max(20, "IAM allows at most 20 managed policies per role")
           .default(["AmazonS3ReadOnlyAccess"])
           .describe("AWS managed policy names (the partition comes from the caller) or full policy ARNs"),
@@ -98,11 +134,7 @@ export const configSchema = z
       .prefault({}),
     oidc: z
       .strictObject({
-        audience: z
-          .string()
-          .min(1)
-          .max(255, "IAM client IDs are at most 255 characters")
-          .default("https://management.core.windows.net/"),
+        audience: names.audience.default("https://management.core.windows.net/"),
       })
       .prefault({}),
     adminCidrs: z
@@ -116,6 +148,25 @@ export const configSchema = z
     tags: tags.default({}),
   })
   .superRefine((config, ctx) => {
+    const partition = partitionOf(config.aws.region);
+    config.aws.managedPolicies.forEach((ref, i) => {
+      const given = /^arn:([a-z-]+):/.exec(ref)?.[1];
+      if (given !== undefined && given !== partition)
+        ctx.addIssue({
+          code: "custom",
+          path: ["aws", "managedPolicies", i],
+          message: `"${ref}" is in partition ${given}, but region ${config.aws.region} is in ${partition}; use arn:${partition}:... or the bare policy name`,
+        });
+    });
+    // SSM counts the whole ARN against its 1011-character limit.
+    const arnPrefix = `arn:${partition}:ssm:${config.aws.region}:123456789012:parameter/`;
+    const arnLength = arnPrefix.length + config.aws.ssmParameterName.replace(/^\//, "").length;
+    if (arnLength > 1011)
+      ctx.addIssue({
+        code: "custom",
+        path: ["aws", "ssmParameterName"],
+        message: `is too long: SSM allows 1011 characters for the parameter's whole ARN, this one would have ${arnLength}`,
+      });
     const space = parseCidr(config.azure.network.addressSpace);
     const subnet = parseCidr(config.azure.network.subnetPrefix);
     if (space && !isPrivate(space)) {

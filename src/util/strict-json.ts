@@ -62,7 +62,10 @@ class Parser {
     const c = this.text[this.at];
     if (c === "{" || c === "[") {
       if (depth >= this.maxDepth)
-        this.fail("too-deep", `nested deeper than ${this.maxDepth} levels${path ? ` at ${path}` : ""}`);
+        this.fail(
+          "too-deep",
+          `nested deeper than ${this.maxDepth} levels${path ? ` at ${path.length > 60 ? `${path.slice(0, 57)}...` : path}` : ""}`,
+        );
       return c === "{" ? this.object(depth + 1, path) : this.array(depth + 1, path);
     }
     if (c === '"') return this.string();
