@@ -5,14 +5,14 @@ export interface Cidr {
 }
 
 export function parseCidr(text: string): Cidr | undefined {
-  return cidrProblem(text) === undefined ? (parsed(text) as Cidr) : undefined;
+  return cidrProblem(text) === undefined ? parsed(text) : undefined;
 }
 
 /** Why `text` is not a plain IPv4 CIDR, in words; undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   if (!match) return "must be an IPv4 CIDR like 10.42.0.0/16";
-  const fields = match.slice(1, 6) as string[];
+  const fields = match.slice(1, 6);
   // "010" is 10 to Azure's parser and 8 to others: refuse rather than guess.
   if (fields.some((f) => f.length > 1 && f.startsWith("0")))
     return `must not have leading zeros (write ${fields.slice(0, 4).map(Number).join(".")}/${Number(fields[4])})`;

@@ -118,7 +118,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     problems.push(...format(given));
   }
   if (options.sandbox) {
-    const raw = merge(merge(blank(), structuredClone(SANDBOX_CONFIG) as Raw), user);
+    const raw = merge(merge(blank(), structuredClone(SANDBOX_CONFIG)), user);
     for (const path of SANDBOX_PINNED) set(raw, path, get(SANDBOX_CONFIG, path));
     parsed = configSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success)

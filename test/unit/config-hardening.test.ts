@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { loadConfig, type LoadConfigOptions } from "../../src/config/load-config.js";
 import { configSchema } from "../../src/config/schema.js";
 import { bridgeFailure } from "../helpers/rejection.js";
+import { isBridgeError } from "../../src/errors.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /** Loads `content` as the config file; returns every problem line, or [] when it passes. */
@@ -19,7 +20,8 @@ async function problems(
       const { config } = await loadConfig({ cwd: dir.path, file: "c.json", sandbox: false, env: {}, ...options });
       return { lines: [], audience: config.oidc.audience };
     } catch (err) {
-      const error = await bridgeFailure(Promise.reject(err));
+      if (!isBridgeError(err)) throw err;
+      const error = err;
       return { lines: [...error.details], code: error.code, message: error.message };
     }
   } finally {
