@@ -62,13 +62,21 @@ const badEnv = (name: string, env: Record<string, string>, names: RegExp, args =
 });
 const STATE = ".state";
 const ownState = (...more: Fixture[]): Fixture[] => [{ dir: STATE, mode: 0o700 }, ...more];
-const badStateDir = (name: string, dir: string, names: RegExp, fixtures: Fixture[] = [], sandbox = true): Case => ({
+const badStateDir = (
+  name: string,
+  dir: string,
+  names: RegExp,
+  fixtures: Fixture[] = [],
+  { sandbox = true, exit = 2 }: { sandbox?: boolean; exit?: 1 | 2 } = {},
+): Case => ({
   name,
   args: [...(sandbox ? ["--sandbox"] : []), "--state-dir", dir, "trust"],
   fixtures,
-  exit: 2,
+  exit,
   names,
 });
+// The state needs attention (a link, a corrupt file): exit 1, as the error code list says.
+const attention = { exit: 1 } as const;
 const guid = "11111111-2222-3333-4444-555555555555";
 
 const cases: Case[] = [
@@ -384,31 +392,35 @@ const cases: Case[] = [
     STATE,
     /state\.json\.bak is a symbolic link/,
     ownState({ file: "victim", text: "v" }, { link: `${STATE}/state.json.bak`, to: "../victim" }),
+    attention,
   ),
   badStateDir(
     "a lock that is a link",
     STATE,
     /lock is a symbolic link/,
     ownState({ link: `${STATE}/lock`, to: "../nowhere" }),
+    attention,
   ),
   badStateDir(
     "a state.json that is not JSON",
     STATE,
     /state\.json is not a valid oidc-bridge state file: it is not valid JSON/,
     ownState({ file: `${STATE}/state.json`, text: "{", mode: 0o600 }),
+    attention,
   ),
   badStateDir(
     "a state.json with a key given twice",
     STATE,
     /state\.json is not a valid .*"version" is given twice/,
     ownState({ file: `${STATE}/state.json`, text: '{"version":1,"version":1}', mode: 0o600 }),
+    attention,
   ),
   badStateDir(
     "a state folder under a file, without --sandbox",
     "plain/sub",
     /plain \(part of/,
     [{ file: "plain", text: "x" }],
-    false,
+    { sandbox: false },
   ),
 ];
 

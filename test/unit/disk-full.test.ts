@@ -34,10 +34,13 @@ async function tempFiles(root: string): Promise<string[]> {
 
 const resource = {
   kind: "iam-role",
-  layer: "identity" as const,
+  layer: "identity",
+  node: "iam-role",
   id: "arn:aws:iam::123456789012:role/r",
   createdByUs: true,
-};
+  status: "ready",
+  attributes: { name: "r" },
+} as const;
 
 describe.skipIf(!mountable)("a full disk (item 10)", () => {
   test("an atomic write on a full disk fails as 'disk full at <path>', leaves no temp file and keeps the old file", async () => {
@@ -57,11 +60,11 @@ describe.skipIf(!mountable)("a full disk (item 10)", () => {
     const root = await fullDisk();
     const stateDir = join(root, "state");
     const store = await StateStore.open({ dir: stateDir, target: "cloud", command: "t", warn: () => undefined });
-    await store.record(resource);
+    await store.put(resource);
     const before = await readFile(join(stateDir, "state.json"), "utf8");
     await fill(root);
     const error = await bridgeFailure(
-      store.record({ ...resource, id: "x".repeat(200), attributes: { big: "y".repeat(40_000) } }),
+      store.put({ ...resource, id: "x".repeat(200), attributes: { name: "y".repeat(40_000) } }),
     );
     await store.close();
     expect(error.code).toBe("DISK_FULL");

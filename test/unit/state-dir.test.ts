@@ -16,10 +16,13 @@ const warn = (m: string): number => warnings.push(m);
 const open = (at = stateDir) => StateStore.open({ dir: at, target: "cloud", command: "test", warn });
 const resource = {
   kind: "iam-role",
-  layer: "identity" as const,
+  layer: "identity",
+  node: "iam-role",
   id: "arn:aws:iam::123456789012:role/r",
   createdByUs: true,
-};
+  status: "ready",
+  attributes: { name: "r" },
+} as const;
 const modeOf = async (path: string) => (await lstat(path)).mode & 0o7777;
 
 beforeEach(async () => {
@@ -57,7 +60,7 @@ describe("existing folders are never chmod-ed (item 1)", () => {
 
   test("a state folder made earlier that others may now read is reported with the fix, not changed", async () => {
     const first = await open();
-    await first.record(resource);
+    await first.put(resource);
     await first.close();
     await chmod(stateDir, 0o750);
     const again = await open();
@@ -68,7 +71,7 @@ describe("existing folders are never chmod-ed (item 1)", () => {
 
   test("a state folder made earlier that others may write is refused: they could swap our files", async () => {
     const first = await open();
-    await first.record(resource);
+    await first.put(resource);
     await first.close();
     await chmod(stateDir, 0o770);
     const error = await bridgeFailure(open());
@@ -191,8 +194,8 @@ describe("files we write are checked before the first cloud call (items 2 and 15
 describe("modes of files we own (item 12)", () => {
   test("a state.json set to 0644 by hand is set back to 0600, with a warning naming it", async () => {
     const first = await open();
-    await first.record(resource);
-    await first.record({ ...resource, id: "second" });
+    await first.put(resource);
+    await first.put({ ...resource, id: "second" });
     await first.close();
     const path = join(stateDir, "state.json");
     await chmod(path, 0o644);
