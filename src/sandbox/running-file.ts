@@ -66,7 +66,7 @@ export async function findRunning(
   else {
     const identity = await askIdentity(info.controlUrl);
     if (identity?.instanceId === info.instanceId && identity.pid === info.pid) return info;
-    why = `pid ${info.pid} is not a sandbox`;
+    why = identity ? `pid ${info.pid} is not the sandbox it names` : `pid ${info.pid} is not a sandbox`;
   }
   // Only the file we judged: a sandbox that started since then has written its own. The env.sh
   // next to it was that sandbox's too, and holds secrets nobody will use.
