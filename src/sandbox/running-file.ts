@@ -131,7 +131,10 @@ function askIdentity(controlUrl: string): Promise<SandboxIdentity | undefined> {
       // After "end" when complete (a no-op then); alone when the answer was cut short.
       res.on("close", () => resolve(undefined));
     });
+    // The idle timeout alone would let a peer that trickles a byte at a time hold us for hours.
+    const deadline = setTimeout(() => req.destroy(new Error("no identity answer in time")), IDENTITY_TIMEOUT_MS);
     req.on("timeout", () => req.destroy(new Error("no identity answer in time")));
     req.on("error", () => resolve(undefined));
+    req.on("close", () => clearTimeout(deadline));
   });
 }

@@ -138,6 +138,8 @@ export function createListenerPool(deps: ListenerPoolDeps): ListenerPool {
     has: (name) => fixed.has(name) || dynamic.has(name),
     async closeAll(graceMs) {
       stopping = true;
+      // Requests still held at the gate (start-up failed) may go on and fail, rather than wait forever.
+      opened();
       await Promise.all([...dynamic.values()].map((listener) => listener.close()));
       const closed = [...servers].map((server) => closeServer(server));
       for (const server of servers) if ("closeIdleConnections" in server) (server as Server).closeIdleConnections();

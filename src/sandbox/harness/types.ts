@@ -46,7 +46,10 @@ export interface SandboxResponse {
 }
 
 export interface ServiceContext {
-  /** Base URL (scheme://127.0.0.1:port, no trailing slash) of every listener of every service. */
+  /**
+   * Base URL (scheme://127.0.0.1:port, no trailing slash) of every listener of every service, and
+   * of every dynamic listener opened with `publish`, while it is open.
+   */
   readonly endpoints: Readonly<Record<string, string>>;
   /** The sandbox root CA, PEM. */
   readonly caPem: string;
