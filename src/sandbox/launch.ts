@@ -57,13 +57,14 @@ export async function launchSandbox(
   let envFile: string | undefined;
   // process.exit() (a crash simulation, an uncaught error) skips close(); secrets must not stay.
   const onExit = (): void => {
-    if (envFile) unlinkQuietly(envFilePath(dir));
+    unlinkQuietly(envFilePath(dir));
     unpublishRunningSync(dir, sandbox.instanceId);
   };
   const unpublish = async (): Promise<void> => {
+    if (!options.publish) return;
     process.off("exit", onExit);
     published = undefined;
-    if (envFile) await removeEnvFile(dir);
+    await removeEnvFile(dir);
     await unpublishRunning(dir, sandbox.instanceId);
   };
   let creds: SandboxCredentials;
