@@ -25,6 +25,6 @@ export async function attachSandbox(stateDir: string, options: AttachOptions = {
     owned: false,
     pid: info.pid,
     instanceId: info.instanceId,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -652,8 +652,9 @@ describe("sandbox harness: control listener and dynamic listeners", () => {
   it("lists a published listener in the endpoints and tells the owner, until it is closed", async () => {
     const changes: Array<Record<string, string>> = [];
     const sandbox = await startGateway({
-      onEndpointsChange: async (endpoints) => {
+      onEndpointsChange: (endpoints) => {
         changes.push({ ...endpoints });
+        return Promise.resolve();
       },
     });
     const fixed = { ...sandbox.endpoints };

@@ -86,7 +86,7 @@ export function createListenerPool(deps: ListenerPoolDeps): ListenerPool {
     const { server } = running;
     servers.add(server);
     // Reserved before the bind, so two adds of one name cannot both pass the check above.
-    const placeholder: DynamicListener = { name: spec.name, port: 0, url: "", close: async () => undefined };
+    const placeholder: DynamicListener = { name: spec.name, port: 0, url: "", close: () => Promise.resolve() };
     dynamic.set(spec.name, placeholder);
     let port: number;
     try {

@@ -94,7 +94,7 @@ export interface HttpListenerSpec extends DynamicListenerBase {
 export interface TcpListenerSpec extends DynamicListenerBase {
   readonly kind: "tcp";
   /** Gets every accepted connection; the harness destroys the socket if this throws. */
-  onConnection(socket: Socket): void;
+  readonly onConnection: (socket: Socket) => void;
 }
 
 export type DynamicListenerSpec = HttpListenerSpec | TcpListenerSpec;
