@@ -2,7 +2,8 @@ import { awsClientSettings, type AwsClientSettings } from "./aws/settings.js";
 import { azureSettings, type AzureSettings } from "./azure/settings.js";
 import { cloudEndpoints } from "./azure/clouds.js";
 import type { Config } from "../config/schema.js";
-import type { SandboxHandle } from "../sandbox/open-sandbox.js";
+import { openSandbox, type SandboxHandle } from "../sandbox/index.js";
+import { viaSandbox } from "./sandbox-failure.js";
 
 /** Everything a command needs to reach the clouds, real or sandbox, built in one place. */
 export interface CloudSession {
@@ -17,6 +18,8 @@ export interface OpenSessionOptions {
   readonly sandbox: boolean;
   readonly stateDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Shown what the sandbox cleaned up on the way (a stale running.json). */
+  readonly warn?: (message: string) => void;
 }
 
 export async function openCloudSession(options: OpenSessionOptions): Promise<CloudSession> {
@@ -32,9 +35,10 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
       close: () => Promise.resolve(),
     };
   }
-  // The sandbox module pulls in the emulators; only sandbox runs pay for it.
-  const { openSandbox } = await import("../sandbox/open-sandbox.js");
-  const sandbox = await openSandbox(options.stateDir, env);
+  // The front door loads the emulators only when it has to start a sandbox here.
+  const sandbox = await viaSandbox(() =>
+    openSandbox(options.stateDir, env, options.warn === undefined ? {} : { warn: options.warn }),
+  );
   const entra = sandbox.endpoints.entra as string;
   const arm = sandbox.endpoints.arm as string;
   return {

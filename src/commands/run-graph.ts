@@ -4,6 +4,7 @@ import { configFlags, type CommandContext } from "../context.js";
 import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
 import { openCloudSession } from "../cloud/session.js";
+import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { Facts } from "../resources/facts.js";
 import { ownedTags } from "../resources/tags.js";
@@ -38,6 +39,8 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     env: ctx.io.env,
     flags: configFlags(ctx.globals),
   });
+  // A bad sandbox switch fails before the state folder is made.
+  if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const store = await StateStore.open({
     dir: stateDir,
@@ -49,7 +52,13 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     const selected = nodesOf(options.layers);
     const external = externalInputs(selected, allNodes(), store, config);
     const session = await reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
-      openCloudSession({ config, sandbox: ctx.globals.sandbox, stateDir, env: ctx.io.env }),
+      openCloudSession({
+        config,
+        sandbox: ctx.globals.sandbox,
+        stateDir,
+        env: ctx.io.env,
+        warn: (message) => reporter.warn(message),
+      }),
     );
     if (session.sandbox && !session.sandbox.owned)
       reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);

@@ -1,11 +1,12 @@
-import { readdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { CommandContext } from "../context.js";
 import { acquireLock } from "../state/lock.js";
 import { ensurePrivateDir } from "../util/atomic-file.js";
 import { readState, STATE_FILE } from "../state/store.js";
 import { userError } from "../errors.js";
-import { readRunning } from "../sandbox/running-file.js";
+import { resetSandbox } from "../sandbox/index.js";
+import { viaSandbox } from "../cloud/sandbox-failure.js";
 
 /**
  * Empties the sandbox clouds. Keeps the CA and ports (so anything that trusts them still works),
@@ -13,7 +14,6 @@ import { readRunning } from "../sandbox/running-file.js";
  */
 export async function sandboxReset(ctx: CommandContext): Promise<void> {
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
-  const dir = join(stateDir, "sandbox");
   await ensurePrivateDir(stateDir);
   const lock = await acquireLock(
     stateDir,
@@ -29,23 +29,9 @@ export async function sandboxReset(ctx: CommandContext): Promise<void> {
         "pass the --state-dir of the sandbox deployment",
       );
     }
-    let entries: string[] = [];
-    try {
-      entries = await readdir(dir);
-    } catch {
-      // No sandbox yet: nothing to empty.
-    }
-    const running = await readRunning(dir);
-    if (running) {
-      throw userError(
-        "SANDBOX_RUNNING",
-        `a sandbox is running from ${dir} (\`oidc-bridge sandbox start\`, pid ${running.pid})`,
-        "stop it first (Ctrl-C in its terminal)",
-      );
-    }
-    // The CA and the ports stay: anything that trusts them keeps working.
-    const removed = entries.filter((e) => (e.endsWith(".json") && e !== "ports.json") || e === "journal.jsonl");
-    for (const entry of removed) await rm(join(dir, entry), { force: true });
+    const { removed } = await viaSandbox(() =>
+      resetSandbox(stateDir, { warn: (message) => ctx.reporter.warn(message) }),
+    );
     if (state) {
       await rm(join(stateDir, STATE_FILE), { force: true });
       await rm(join(stateDir, `${STATE_FILE}.bak`), { force: true });

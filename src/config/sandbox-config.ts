@@ -1,4 +1,4 @@
-import { SANDBOX_SUBSCRIPTION_ID } from "../sandbox/constants.js";
+import { SANDBOX_SUBSCRIPTION_ID } from "../sandbox/index.js";
 import type { ConfigInput } from "./schema.js";
 
 /**

@@ -1,9 +1,9 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { randomBytes, webcrypto } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ensurePrivateDir, writeFileAtomic } from "../../util/atomic-file.js";
+import { ensureDir, readTextIfExists, writeFileAtomic } from "./safe-file.js";
+import { SandboxError } from "./sandbox-error.js";
 
 /**
  * The sandbox's private PKI: root → intermediates "a" and "b" → one leaf each. Real Azure hosts
@@ -55,7 +55,7 @@ interface Issued {
  * long as it exists, so clients that already trust it keep working across restarts.
  */
 export async function loadOrCreateCa(dir: string, now: () => number = Date.now): Promise<SandboxCa> {
-  await ensurePrivateDir(dir);
+  await ensureDir(dir);
   const root = await loadOrCreate(dir, "root-ca", now, async () => createRoot(now()), null);
   const chains = new Map<ChainName, TlsChain>();
   for (const name of CHAINS) {
@@ -99,8 +99,10 @@ async function loadOrCreate(
     const usable = await isUsable(existing.cert, issuer, now());
     if (usable) return existing;
     if (!issuer) {
-      throw new Error(
-        `the sandbox root CA in ${certPath} has expired or is unreadable: delete ${dir} to create a new one (clients must then trust the new root)`,
+      throw new SandboxError(
+        "SANDBOX_CA_EXPIRED",
+        `the sandbox root CA in ${certPath} has expired or does not match its key`,
+        `delete ${dir} to create a new one (clients must then trust the new root)`,
       );
     }
   }
@@ -112,14 +114,8 @@ async function loadOrCreate(
 }
 
 async function readPair(certPath: string, keyPath: string): Promise<Issued | null> {
-  let certPem: string;
-  let keyPem: string;
-  try {
-    [certPem, keyPem] = await Promise.all([readFile(certPath, "utf8"), readFile(keyPath, "utf8")]);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw err;
-  }
+  const [certPem, keyPem] = await Promise.all([readTextIfExists(certPath), readTextIfExists(keyPath)]);
+  if (certPem === undefined || keyPem === undefined) return null;
   try {
     return { cert: new x509.X509Certificate(certPem), certPem, keyPem };
   } catch {

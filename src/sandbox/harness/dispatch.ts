@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BodyTooLargeError, readSandboxRequest, send, serialise, type WireResponse } from "./http-io.js";
 import { journalDetail, type Journal } from "./journal.js";
 import type { FaultInjector } from "./faults.js";
-import { redactText } from "../../report/redact.js";
+import { redactText } from "./redact.js";
 import type {
   JournalEntry,
   ListenerSpec,

@@ -1,7 +1,6 @@
-import { chmod, open, readFile, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
-import { ensurePrivateDir } from "../../util/atomic-file.js";
-import { redactText, redactValue } from "../../report/redact.js";
+import type { FileHandle } from "node:fs/promises";
+import { redactText, redactValue } from "./redact.js";
+import { openForAppend, readTextIfExists } from "./safe-file.js";
 import type { JournalEntry } from "./types.js";
 
 /** One JSON line per request: what benchmarks count and what a failed test run is debugged from. */
@@ -14,10 +13,7 @@ export interface Journal {
 }
 
 export async function openJournal(path: string, options: { bodies: boolean }): Promise<Journal> {
-  await ensurePrivateDir(dirname(path));
-  const handle: FileHandle = await open(path, "a", 0o600);
-  // The mode argument only applies on creation; a journal left by an older run may be wider.
-  await chmod(path, 0o600);
+  const handle: FileHandle = await openForAppend(path);
   // Serialised so lines never interleave and close() waits for the last one.
   let tail: Promise<void> = Promise.resolve();
   let closed = false;
@@ -44,13 +40,8 @@ export async function openJournal(path: string, options: { bodies: boolean }): P
 
 /** Reads a journal; a torn last line (the process died mid-write) is skipped. */
 export async function readJournal(path: string): Promise<JournalEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return [];
   const lines = text.split("\n").filter((line) => line.trim().length > 0);
   const entries: JournalEntry[] = [];
   lines.forEach((line, index) => {

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { Server } from "node:net";
-import { writeFileAtomic } from "../../util/atomic-file.js";
+import { readTextIfExists, writeFileAtomic } from "./safe-file.js";
+import { SandboxError } from "./sandbox-error.js";
 
 /**
  * Listener ports, chosen free on the first start and kept: issuer URLs and trust policies
@@ -9,21 +9,35 @@ import { writeFileAtomic } from "../../util/atomic-file.js";
 export type PortMap = Record<string, number>;
 
 export async function loadPorts(path: string): Promise<PortMap> {
-  let text: string;
+  const text = await readTextIfExists(path);
+  if (text === undefined) return {};
+  let parsed: unknown;
   try {
-    text = await readFile(path, "utf8");
+    parsed = JSON.parse(text);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw err;
+    throw corrupt(path, `it is not valid JSON (${(err as Error).message})`, err);
   }
-  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw corrupt(path, "it is not a JSON object of listener names and ports");
+  }
   const ports: PortMap = {};
-  if (parsed && typeof parsed === "object") {
-    for (const [name, port] of Object.entries(parsed)) {
-      if (Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536) ports[name] = port as number;
+  for (const [name, port] of Object.entries(parsed)) {
+    if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+      throw corrupt(path, `the port of "${name}" is ${JSON.stringify(port)}, not a whole number from 1 to 65535`);
     }
+    ports[name] = port as number;
   }
   return ports;
+}
+
+function corrupt(path: string, why: string, cause?: unknown): SandboxError {
+  return new SandboxError(
+    "SANDBOX_PORTS_CORRUPT",
+    `the sandbox port file ${path} is damaged: ${why}`,
+    `delete ${path} and run \`oidc-bridge sandbox reset\`: the sandbox then picks new ports, and the reset drops ` +
+      "resources that still name the old issuer URL",
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 export async function savePorts(path: string, ports: PortMap): Promise<void> {

@@ -1,16 +1,20 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensurePrivateDir } from "../../util/atomic-file.js";
+import { listenOnFreshPort, listenOnKeptPort, type BindRetry } from "./bind.js";
 import { loadOrCreateCa } from "./ca.js";
+import { createControlServer } from "./control.js";
 import { dispatch } from "./dispatch.js";
 import { createFaultInjector, createWriteCounter, seededRandom, type RandomSource } from "./faults.js";
 import { openJournal } from "./journal.js";
-import { closeServer, listenLocal, loadPorts, savePorts, type PortMap } from "./ports.js";
+import { createListenerPool, type RequestHandler } from "./listener-pool.js";
+import { closeServer, loadPorts, savePorts } from "./ports.js";
+import { ensureDir } from "./safe-file.js";
+import { SandboxError } from "./sandbox-error.js";
 import { readSandboxSettings, type SandboxSettings } from "./settings.js";
 import { openStateStore, type StateStore } from "./state-store.js";
-import type { ListenerSpec, SandboxService, ServiceContext } from "./types.js";
+import type { DynamicListener, DynamicListenerSpec, ListenerSpec, SandboxService, ServiceContext } from "./types.js";
 
 export interface StartSandboxOptions {
   /** Sandbox folder: CA, ports, state documents and journal live here (created 0700). */
@@ -24,15 +28,25 @@ export interface StartSandboxOptions {
   exit?: (code: number) => void;
   /** Random source in [0, 1) for fault injection; pass seededRandom(n) for repeatable runs. */
   random?: RandomSource;
+  /** Told after a published dynamic listener opened or closed, with the endpoints now. */
+  onEndpointsChange?: (endpoints: Readonly<Record<string, string>>) => Promise<void>;
+  /** Told before each wait to bind a kept port again (it was in use). */
+  onBindRetry?: (retry: BindRetry) => void;
 }
 
 export interface RunningSandbox {
-  /** Listener name → `http(s)://127.0.0.1:<port>`, no trailing slash. */
+  /** Listener name → `http(s)://127.0.0.1:<port>`, no trailing slash; published dynamic ones too. */
   endpoints: Record<string, string>;
   /** Root CA certificate, PEM: what clients must trust. */
   caPem: string;
   dir: string;
   journalPath: string;
+  /** New on every start: running.json records it and the control listener answers it. */
+  instanceId: string;
+  /** The harness's own plain-HTTP listener (identity, endpoints), not an emulated API. */
+  controlUrl: string;
+  /** Opens a listener while running (see ServiceContext.addListener), owned by the named service. */
+  addListener(serviceName: string, spec: DynamicListenerSpec): Promise<DynamicListener>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +54,10 @@ export interface RunningSandbox {
 export const CRASH_EXIT_CODE = 137;
 // A handler stuck forever must not make stop() hang with it.
 const STOP_GRACE_MS = 5_000;
+// The control listener's name in errors; not an endpoint, so it cannot clash with a service's.
+const CONTROL = "control";
 
-interface Bound {
+interface Fixed {
   readonly spec: ListenerSpec;
   readonly service: SandboxService;
   readonly server: Server;
@@ -52,47 +68,53 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   const { dir, services } = opts;
   const env = opts.env ?? process.env;
   const now = opts.now ?? Date.now;
-  const settings = readSandboxSettings(env);
-  checkListenerNames(services);
-  await ensurePrivateDir(dir);
+  // Everything that can be checked without the disk is checked before the folder exists.
+  const names = checkListenerNames(services);
+  const settings = readSandboxSettings(env, names);
+  await ensureDir(dir);
 
   const ca = await loadOrCreateCa(join(dir, "ca"));
   const stores = new Map<string, StateStore>();
   for (const service of services) stores.set(service.name, await openStateStore(dir, service.name));
+  const portsPath = join(dir, "ports.json");
+  const savedPorts = await loadPorts(portsPath);
   const journalPath = join(dir, "journal.jsonl");
   const journal = await openJournal(journalPath, { bodies: settings.journalBodies });
 
-  // Requests can arrive as soon as a port is bound; they wait here until every service has started.
-  let open!: () => void;
-  const ready = new Promise<void>((resolve) => (open = resolve));
-  const inFlight = new Set<Promise<void>>();
-  const handlers = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
+  const endpoints: Record<string, string> = {};
+  const pool = createListenerPool({
+    ca,
+    fixedNames: names,
+    endpoints,
+    ...(opts.onEndpointsChange ? { onEndpointsChange: opts.onEndpointsChange } : {}),
+  });
+  const fixed: Fixed[] = services.flatMap((service) =>
+    service.listeners.map((spec) => ({
+      spec,
+      service,
+      server: pool.httpServer(spec.name, spec.tls, spec.chain ?? "a"),
+      port: 0,
+    })),
+  );
+  const instanceId = randomUUID();
+  const control = createControlServer({ sandbox: "oidc-bridge", instanceId, pid: process.pid }, () => ({
+    ...endpoints,
+  }));
+  let controlPort: number;
 
-  const bound: Bound[] = [];
-  for (const service of services) {
-    for (const spec of service.listeners) {
-      const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-        const task = ready.then(() => handlers.get(spec.name)?.(req, res));
-        inFlight.add(task);
-        void task.finally(() => inFlight.delete(task)).catch(() => undefined);
-      };
-      const server = spec.tls
-        ? createHttpsServer({ ...ca.chain(spec.chain ?? "a") }, onRequest)
-        : createHttpServer(onRequest);
-      bound.push({ spec, service, server, port: 0 });
-    }
-  }
-
-  const portsPath = join(dir, "ports.json");
-  try {
-    await bindAll(bound, await loadPorts(portsPath), portsPath);
-  } catch (err) {
-    await abandon(bound);
+  const abandon = async (err: unknown): Promise<never> => {
+    await Promise.all([pool.closeAll(0), closeNow(control)]);
     await journal.close();
     throw err;
+  };
+
+  try {
+    await bindFixed(fixed, savedPorts, portsPath, opts.onBindRetry);
+    controlPort = await listenOnFreshPort(control, CONTROL);
+  } catch (err) {
+    return abandon(err);
   }
-  const endpoints: Record<string, string> = {};
-  for (const b of bound) endpoints[b.spec.name] = `${b.spec.tls ? "https" : "http"}://127.0.0.1:${b.port}`;
+  for (const f of fixed) endpoints[f.spec.name] = `${f.spec.tls ? "https" : "http"}://127.0.0.1:${f.port}`;
 
   const flushAll = async (): Promise<void> => {
     await Promise.all([...stores.values()].map((store) => store.flush()));
@@ -108,32 +130,43 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   );
 
   const contexts = new Map<string, ServiceContext>();
-  for (const service of services) {
-    const store = stores.get(service.name)!;
-    contexts.set(service.name, makeContext(service, store, { endpoints, caPem: ca.rootPem, env, now, settings }));
-  }
-  for (const b of bound) {
+  const handlerFor = (service: SandboxService, listener: ListenerSpec): RequestHandler => {
     const deps = {
-      service: b.service,
-      listener: b.spec,
-      ctx: contexts.get(b.service.name)!,
+      service,
+      listener,
+      ctx: contexts.get(service.name)!,
       journal,
       faults,
       addedLatencyMs: settings.addedLatencyMs,
       now,
       afterWrite: () => writes.recordWrite(),
     };
-    handlers.set(b.spec.name, (req, res) => dispatch(req, res, deps));
+    return (req, res) => dispatch(req, res, deps);
+  };
+  const addListener = (service: SandboxService, spec: DynamicListenerSpec): Promise<DynamicListener> =>
+    pool.add(spec, (name, tls) => handlerFor(service, { name, tls }));
+  for (const service of services) {
+    const store = stores.get(service.name)!;
+    contexts.set(
+      service.name,
+      makeContext(service, store, {
+        endpoints,
+        caPem: ca.rootPem,
+        env,
+        now,
+        settings,
+        addListener: (spec) => addListener(service, spec),
+      }),
+    );
   }
+  for (const f of fixed) pool.setHandler(f.spec.name, handlerFor(f.service, f.spec));
 
   try {
     for (const service of services) await service.start?.(contexts.get(service.name)!);
   } catch (err) {
-    await abandon(bound);
-    await journal.close();
-    throw err;
+    return abandon(err);
   }
-  open();
+  pool.open();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -141,14 +174,17 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     caPem: ca.rootPem,
     dir,
     journalPath,
+    instanceId,
+    controlUrl: `http://127.0.0.1:${controlPort}`,
+    addListener(serviceName, spec) {
+      const service = services.find((s) => s.name === serviceName);
+      if (!service) throw new SandboxError("SANDBOX_NO_SUCH_SERVICE", `no sandbox service named "${serviceName}"`);
+      return addListener(service, spec);
+    },
     stop() {
       stopping ??= (async () => {
         // Stop accepting, let requests already inside a handler finish, then drop every socket.
-        const closed = bound.map((b) => closeServer(b.server));
-        for (const b of bound) b.server.closeIdleConnections();
-        await Promise.race([Promise.allSettled([...inFlight]), sleep(STOP_GRACE_MS, undefined, { ref: false })]);
-        for (const b of bound) b.server.closeAllConnections();
-        await Promise.all(closed);
+        await Promise.all([pool.closeAll(STOP_GRACE_MS), closeNow(control)]);
         await flushAll();
         await journal.close();
       })();
@@ -157,46 +193,39 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   };
 }
 
-/** Start-up failed: release the ports now, whatever clients are connected. */
-async function abandon(bound: readonly Bound[]): Promise<void> {
-  const closed = bound.map((b) => closeServer(b.server));
-  for (const b of bound) b.server.closeAllConnections();
-  await Promise.all(closed);
+async function closeNow(server: Server): Promise<void> {
+  const closed = closeServer(server);
+  server.closeAllConnections();
+  await closed;
 }
 
-function checkListenerNames(services: readonly SandboxService[]): void {
-  const seen = new Set<string>();
+function checkListenerNames(services: readonly SandboxService[]): string[] {
+  const seen: string[] = [];
   for (const service of services) {
     for (const spec of service.listeners) {
-      if (seen.has(spec.name))
+      if (seen.includes(spec.name))
         throw new Error(`sandbox listener name "${spec.name}" is used twice (names key ports.json and endpoints)`);
-      seen.add(spec.name);
+      seen.push(spec.name);
     }
   }
+  return seen;
 }
 
-async function bindAll(bound: Bound[], saved: PortMap, portsPath: string): Promise<void> {
+async function bindFixed(
+  fixed: Fixed[],
+  saved: Record<string, number>,
+  portsPath: string,
+  onRetry: ((retry: BindRetry) => void) | undefined,
+): Promise<void> {
   let changed = false;
-  for (const b of bound) {
-    const wanted = saved[b.spec.name];
-    try {
-      b.port = await listenLocal(b.server, wanted ?? 0);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (wanted !== undefined && code === "EADDRINUSE") {
-        throw new Error(
-          `sandbox listener "${b.spec.name}" cannot bind 127.0.0.1:${wanted} (kept in ${portsPath}): the port is in use, ` +
-            `probably by another sandbox running from this folder. Stop it first; deleting ports.json picks new ports but changes issuer URLs.`,
-          { cause: err },
-        );
-      }
-      throw new Error(
-        `sandbox listener "${b.spec.name}" cannot bind 127.0.0.1:${wanted ?? "any port"}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-    if (wanted !== b.port) {
-      saved[b.spec.name] = b.port;
+  for (const f of fixed) {
+    const kept = saved[f.spec.name];
+    f.port =
+      kept === undefined
+        ? await listenOnFreshPort(f.server, f.spec.name)
+        : await listenOnKeptPort(f.server, f.spec.name, kept, portsPath, onRetry);
+    if (kept !== f.port) {
+      saved[f.spec.name] = f.port;
       changed = true;
     }
   }
@@ -209,6 +238,7 @@ interface ContextDeps {
   env: Readonly<Record<string, string | undefined>>;
   now: () => number;
   settings: SandboxSettings;
+  addListener: (spec: DynamicListenerSpec) => Promise<DynamicListener>;
 }
 
 function makeContext(service: SandboxService, store: StateStore, deps: ContextDeps): ServiceContext {
@@ -225,5 +255,6 @@ function makeContext(service: SandboxService, store: StateStore, deps: ContextDe
       const ms = (service.latencyMs?.[operation] ?? 0) * settings.latencyScale;
       if (ms > 0) await sleep(ms);
     },
+    addListener: deps.addListener,
   };
 }

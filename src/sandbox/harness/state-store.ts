@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../util/atomic-file.js";
+import { readTextIfExists, writeFileAtomic } from "./safe-file.js";
+import { SandboxError } from "./sandbox-error.js";
 
 /**
  * One service's persisted JSON document. Loaded before the first request because
@@ -41,20 +41,18 @@ export async function openStateStore(dir: string, serviceName: string): Promise<
 }
 
 async function load(path: string): Promise<object | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed === null || typeof parsed !== "object") throw new Error("not a JSON object");
     return parsed;
   } catch (err) {
-    throw new Error(`sandbox state file ${path} is not valid JSON (${(err as Error).message}): fix or delete it`, {
-      cause: err,
-    });
+    throw new SandboxError(
+      "SANDBOX_STATE_CORRUPT",
+      `sandbox state file ${path} is not valid JSON (${(err as Error).message})`,
+      "run `oidc-bridge sandbox reset` to empty the sandbox clouds (or fix the file by hand)",
+      { cause: err },
+    );
   }
 }

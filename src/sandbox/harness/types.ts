@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { Socket } from "node:net";
 
 /**
  * The contract between the sandbox harness and the emulated clouds.
@@ -45,7 +46,10 @@ export interface SandboxResponse {
 }
 
 export interface ServiceContext {
-  /** Base URL (scheme://127.0.0.1:port, no trailing slash) of every listener of every service. */
+  /**
+   * Base URL (scheme://127.0.0.1:port, no trailing slash) of every listener of every service, and
+   * of every dynamic listener opened with `publish`, while it is open.
+   */
   readonly endpoints: Readonly<Record<string, string>>;
   /** The sandbox root CA, PEM. */
   readonly caPem: string;
@@ -62,6 +66,46 @@ export interface ServiceContext {
   save(): Promise<void>;
   /** Wait as the latency profile says an operation of this name takes (0 in the fast profile). */
   latency(operation: string): Promise<void>;
+  /**
+   * Opens one more listener on 127.0.0.1 (a fresh port) while the sandbox runs, e.g. a VM's SSH
+   * server. HTTP(S) requests go through the same journal, fault and dispatch pipeline as the fixed
+   * listeners, to this service's `handle` with `req.listener` set to the name. Closed by `close()`
+   * or when the sandbox stops.
+   */
+  addListener(spec: DynamicListenerSpec): Promise<DynamicListener>;
+}
+
+interface DynamicListenerBase {
+  /** Unique among all listeners, fixed and dynamic: the journal's `service` field and the endpoint key. */
+  readonly name: string;
+  /**
+   * Long-lived: list it in `endpoints` (and so in running.json, for commands in other terminals)
+   * until it is closed.
+   */
+  readonly publish?: boolean;
+}
+
+export interface HttpListenerSpec extends DynamicListenerBase {
+  readonly kind: "http" | "https";
+  /** Certificate chain for "https" (see ListenerSpec.chain). Default "a". */
+  readonly chain?: "a" | "b";
+}
+
+export interface TcpListenerSpec extends DynamicListenerBase {
+  readonly kind: "tcp";
+  /** Gets every accepted connection; the harness destroys the socket if this throws. */
+  readonly onConnection: (socket: Socket) => void;
+}
+
+export type DynamicListenerSpec = HttpListenerSpec | TcpListenerSpec;
+
+export interface DynamicListener {
+  readonly name: string;
+  readonly port: number;
+  /** `http(s)://127.0.0.1:<port>` or `tcp://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  /** Stops accepting, drops its connections, and unlists it. Idempotent. */
+  close(): Promise<void>;
 }
 
 export interface SandboxService {
