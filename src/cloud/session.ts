@@ -36,6 +36,7 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
   const { openSandbox } = await import("../sandbox/open-sandbox.js");
   const sandbox = await openSandbox(options.stateDir, env);
   const entra = sandbox.endpoints.entra as string;
+  const issuerHost = sandbox.endpoints["entra-sts"] as string;
   const arm = sandbox.endpoints.arm as string;
   return {
     sandbox,
@@ -50,7 +51,7 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
         resourceManager: arm,
         authorityHost: entra,
         armAudience: "https://management.azure.com",
-        stsHost: entra,
+        stsHost: issuerHost,
       },
       servicePrincipal: sandbox.azure,
       subscriptionId: config.azure.subscriptionId,
