@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,4 +129,25 @@ export async function exampleRequest(name: string, parameter = "parameters"): Pr
   const body = example.parameters[parameter];
   if (body === undefined) throw new Error(`${name} has no request parameter "${parameter}"`);
   return JSON.stringify(body);
+}
+
+/** An OpenSSH public key line of a fresh key pair (ssh-ed25519, or ssh-rsa of `bits`). */
+export function sshPublicKeyLine(type: "ed25519" | "rsa", bits = 2048): string {
+  const field = (data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    return Buffer.concat([length, data]);
+  };
+  const mpint = (b64url: string): Buffer => {
+    const raw = Buffer.from(b64url, "base64url");
+    return field((raw[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw);
+  };
+  if (type === "ed25519") {
+    const jwk = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
+    const blob = Buffer.concat([field(Buffer.from("ssh-ed25519")), field(Buffer.from(jwk.x ?? "", "base64url"))]);
+    return `ssh-ed25519 ${blob.toString("base64")} test@sandbox`;
+  }
+  const jwk = generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "jwk" });
+  const blob = Buffer.concat([field(Buffer.from("ssh-rsa")), mpint(jwk.e ?? ""), mpint(jwk.n ?? "")]);
+  return `ssh-rsa ${blob.toString("base64")} test@sandbox`;
 }

@@ -11,13 +11,20 @@ export function armError(
   code: string,
   message: string,
   operation: string,
-  extra: { headers?: Record<string, string>; target?: string } = {},
+  extra: { headers?: Record<string, string>; target?: string; details?: readonly object[] } = {},
 ): SandboxResponse {
   return {
     status,
     operation,
     headers: extra.headers ?? {},
-    body: { error: { code, message, ...(extra.target ? { target: extra.target } : {}) } },
+    body: {
+      error: {
+        code,
+        message,
+        ...(extra.target ? { target: extra.target } : {}),
+        ...(extra.details ? { details: extra.details } : {}),
+      },
+    },
   };
 }
 

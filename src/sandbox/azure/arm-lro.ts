@@ -148,7 +148,7 @@ function pollRetryAfter(env: ArmEnv, op: OperationState, most: number): string {
 const isCompute = (namespace: string): boolean => namespace.toLowerCase() === "microsoft.compute";
 const isResources = (namespace: string): boolean => namespace.toLowerCase() === "microsoft.resources";
 
-function statusUrl(env: ArmEnv, op: OperationState, apiVersion: string): string {
+export function statusUrl(env: ArmEnv, op: OperationState, apiVersion: string): string {
   const p = op.p ? `p=${op.p}&` : "";
   return (
     `${armUrl(env.ctx)}/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.region}` +

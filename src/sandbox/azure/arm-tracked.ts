@@ -43,7 +43,7 @@ export interface ResourceTable<D extends object, I> {
   readonly lro: {
     readonly put: "sync" | "azure-async";
     readonly delete: "sync" | "location" | "azure-async";
-    /** What `provisioningState` says while the PUT runs. */
+    /** What `provisioningState` says while a creating PUT runs (updates say Updating). */
     readonly pendingState?: ProvisioningState;
     /** Retry-After on the first answer (the SDK ignores it there; polls say what is left). */
     readonly retryAfterSeconds?: number;
@@ -54,14 +54,16 @@ export interface ResourceTable<D extends object, I> {
   /** Checked before anything else, the body included. */
   checkName?(name: string, req: ArmRequest): SandboxResponse | null;
   /** Checks the body on its own; the result goes to `build`. */
-  parse(name: string, body: Record<string, unknown>, req: ArmRequest): Parsed<I>;
+  parse(name: string, body: Record<string, unknown>, req: ArmRequest, id: string): Parsed<I>;
   /**
    * Builds the type's data from the parsed body, checked against the rest of the state. Runs after
    * the latency wait with nothing awaited until the write, so racing PUTs see each other.
    */
   build(input: I, ctx: BuildContext<D>): Parsed<D>;
-  /** The body of GET and PUT answers. */
-  view(resource: ArmResourceState<D>, state: AzureState): object;
+  /** After the PUT's record is stored (same synchronous step): keep related resources in step (a VNet's subnets). */
+  written?(resource: ArmResourceState<D>, input: I, ctx: BuildContext<D>): void;
+  /** The body of GET and PUT answers; `req` is the GET's, for `$expand`. */
+  view(resource: ArmResourceState<D>, state: AzureState, req?: ArmRequest): object;
   /** What the generic `/resources` listing adds to id, name, type, location and tags. */
   listingExtras?(resource: ArmResourceState<D>): object;
 
@@ -99,6 +101,7 @@ export interface BuildContext<D extends object> {
   readonly location: string | undefined;
   readonly state: AzureState;
   readonly req: ArmRequest;
+  readonly env: ArmEnv;
   readonly nowMs: number;
 }
 
@@ -310,7 +313,7 @@ function put(table: AnyTable, registry: ResourceRegistry, depth: number): ArmHan
       if (!parsedTags.ok) return parsedTags.response;
       tags = parsedTags.value;
     }
-    const input = table.parse(t.name, body.value, req);
+    const input = table.parse(t.name, body.value, req, t.id);
     if (!input.ok) return input.response;
 
     // Wait first, then read and write with nothing awaited in between: racing PUTs see each other.
@@ -328,7 +331,7 @@ function put(table: AnyTable, registry: ResourceRegistry, depth: number): ArmHan
     if (existing && location && existing.location !== location) {
       return table.relocated?.(existing, rawLocation, location, req) ?? relocated(existing, location, req, t);
     }
-    const data = table.build(input.value, {
+    const buildContext: BuildContext<object> = {
       existing,
       parent: parent ?? undefined,
       id: existing?.id ?? t.id,
@@ -338,8 +341,10 @@ function put(table: AnyTable, registry: ResourceRegistry, depth: number): ArmHan
       location,
       state: env.state,
       req,
+      env,
       nowMs: env.ctx.now(),
-    });
+    };
+    const data = table.build(input.value, buildContext);
     if (!data.ok) return data.response;
 
     const previous = runningOperation(env.state, t.key, "put");
@@ -363,13 +368,16 @@ function put(table: AnyTable, registry: ResourceRegistry, depth: number): ArmHan
       data: data.value,
     };
     env.state.resources[t.key] = resource;
+    const pending: ProvisioningState =
+      table.lro.put === "sync" ? "Succeeded" : existing ? "Updating" : (table.lro.pendingState ?? "Updating");
+    resource.provisioningState = pending;
+    table.written?.(resource, input.value, buildContext);
     const status = existing ? 200 : 201;
     if (table.lro.put === "sync") {
       table.provisioned?.(resource, env.state);
       await env.ctx.save();
       return { status, operation: req.operation, write: true, body: table.view(resource, env.state) };
     }
-    resource.provisioningState = table.lro.pendingState ?? "Updating";
     const op = startOperation(env, {
       action: "put",
       resourceType: table.type,
@@ -400,7 +408,7 @@ function get(table: AnyTable, depth: number): ArmHandler {
     const resource = env.state.resources[t.key];
     if (!resource) return notFound(table, req, t);
     await env.ctx.latency(req.operation);
-    return { status: 200, operation: req.operation, body: table.view(resource, env.state) };
+    return { status: 200, operation: req.operation, body: table.view(resource, env.state, req) };
   };
 }
 

@@ -8,3 +8,5 @@ export { ARM_AUDIENCES } from "./arm-auth.js";
 export { ENTRA_LISTENER, ISSUER_LISTENER } from "./entra-urls.js";
 export { findIdentity, identityId, type IdentityInfo } from "./identities.js";
 export type { ArmModule, ArmRoute, ArmRequest, ArmEnv } from "./arm-types.js";
+export type { VirtualMachineEvent, VirtualMachineInfo } from "./compute-vms.js";
+export { checkSshPublicKey } from "./ssh-public-key.js";

@@ -10,6 +10,18 @@ import { AZURE_LATENCY_MS, lroDuration } from "./durations.js";
 import { entraFault, handleEntra } from "./entra-router.js";
 import { ENTRA_LISTENER, ISSUER_LISTENER } from "./entra-urls.js";
 import { identitiesTable } from "./identities.js";
+import { sshPublicKeysTable } from "./compute-ssh-keys.js";
+import {
+  createVirtualMachinesTable,
+  instanceViewRoute,
+  listVirtualMachines,
+  type VirtualMachineEvent,
+  type VirtualMachineInfo,
+} from "./compute-vms.js";
+import { networkInterfacesTable } from "./network-nics.js";
+import { networkSecurityGroupsTable } from "./network-nsgs.js";
+import { publicIpsTable } from "./network-public-ips.js";
+import { subnetsTable, virtualNetworksTable } from "./network-vnets.js";
 import { resourceGroupsTable, resourcesInGroupRoute } from "./resource-groups.js";
 import { ensureSigningKeys, rotateSigningKeysInState, type RotationResult } from "./signing-keys.js";
 import { azureState } from "./state.js";
@@ -17,8 +29,9 @@ import { issueToken, type IssuedToken, type TokenRequest } from "./token-issuer.
 
 /**
  * The Azure cloud of the sandbox: Entra (discovery, keys, token endpoint) and ARM (resource groups,
- * user-assigned identities), sharing one state document so ARM can check Entra's signatures and a
- * deleted resource group takes its resources with it.
+ * user-assigned identities, networks, SSH keys, VMs), sharing one state document so ARM can check
+ * Entra's signatures and a deleted resource group takes its resources with it. SPEC.md says what
+ * each operation does and where the behaviour comes from.
  */
 
 /** Object id of the sandbox service principal: fixed, like its client id, so tokens and docs agree across runs. */
@@ -29,6 +42,14 @@ export interface AzureSandboxService extends SandboxService {
   rotateSigningKeys(): Promise<RotationResult>;
   /** Mints a v1 access token signed by the current key (IMDS and tests). */
   issueToken(request: TokenRequest): Promise<IssuedToken>;
+  /**
+   * Follows VMs: "created" once a VM's PUT has finished, "updated" after later PUTs, "deleted" when
+   * it is gone. Returns the function that stops listening. Listeners run inside request handling:
+   * they must return at once (start their own work without awaiting it) and must not throw.
+   */
+  onVirtualMachine(listener: (event: VirtualMachineEvent) => void): () => void;
+  /** The VMs that exist now (creation finished), for listeners that start after the sandbox. */
+  virtualMachines(): VirtualMachineInfo[];
   /** As the harness asks for it; given the request, ARM's fault echoes its correlation id. */
   faultResponse(
     listener: string,
@@ -41,8 +62,25 @@ export interface AzureSandboxService extends SandboxService {
 export function createAzureService(): AzureSandboxService {
   let started: ServiceContext | undefined;
   let router: ArmRouter | undefined;
-  const registry = new ResourceRegistry([resourceGroupsTable, identitiesTable]);
-  const modules: ArmModule[] = [registry.module(), { routes: [resourcesInGroupRoute(registry), ...operationRoutes] }];
+  const vmListeners = new Set<(event: VirtualMachineEvent) => void>();
+  const emit = (event: VirtualMachineEvent): void => {
+    for (const listener of vmListeners) listener(event);
+  };
+  const registry = new ResourceRegistry([
+    resourceGroupsTable,
+    identitiesTable,
+    virtualNetworksTable,
+    subnetsTable,
+    publicIpsTable,
+    networkSecurityGroupsTable,
+    networkInterfacesTable,
+    sshPublicKeysTable,
+    createVirtualMachinesTable(emit),
+  ]);
+  const modules: ArmModule[] = [
+    registry.module(),
+    { routes: [resourcesInGroupRoute(registry), instanceViewRoute(), ...operationRoutes] },
+  ];
 
   const context = (): ServiceContext => {
     if (!started) throw new Error("the Azure sandbox service has not been started");
@@ -104,6 +142,15 @@ export function createAzureService(): AzureSandboxService {
         return withArmHeaders(fault, req ?? { headers: {} }, ctx.now());
       }
       return entraFault(ctx, status);
+    },
+
+    onVirtualMachine(listener) {
+      vmListeners.add(listener);
+      return () => vmListeners.delete(listener);
+    },
+
+    virtualMachines() {
+      return listVirtualMachines(azureState(context()));
     },
 
     async rotateSigningKeys() {
