@@ -83,8 +83,8 @@ describe("Azure sandbox: networks through the SDK (fast profile)", () => {
 
     const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait(RG, "nic1", {
       location: "westeurope",
-      networkSecurityGroup: { id: nsg.id },
-      ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id }, publicIPAddress: { id: ip.id } }],
+      networkSecurityGroup: { id: nsg.id! },
+      ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id! }, publicIPAddress: { id: ip.id! } }],
     });
     const [config] = nic.ipConfigurations ?? [];
     // Azure keeps .0-.3 of every subnet: the first NIC gets .4, the next .5.
@@ -95,7 +95,7 @@ describe("Azure sandbox: networks through the SDK (fast profile)", () => {
     expect(nic.virtualMachine).toBeUndefined();
     const second = await network.networkInterfaces.beginCreateOrUpdateAndWait(RG, "nic2", {
       location: "westeurope",
-      ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id } }],
+      ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id! } }],
     });
     expect(second.ipConfigurations?.[0]?.privateIPAddress).toBe("10.10.1.5");
 

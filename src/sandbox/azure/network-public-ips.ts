@@ -119,7 +119,7 @@ export const publicIpsTable = resourceTable<PublicIpData, PublicIpInput>({
         armError(
           400,
           "PublicIPIdleTimeoutIsOutOfRange",
-          `IdleTimeoutInMinutes of the public IP address must be between 4 and 30 inclusive. Value provided: ${String(idle)}.`,
+          `IdleTimeoutInMinutes of the public IP address must be between 4 and 30 inclusive. Value provided: ${JSON.stringify(idle)}.`,
           req.operation,
           { details: [] },
         ),

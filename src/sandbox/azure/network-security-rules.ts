@@ -209,7 +209,7 @@ function parseRule(item: Record<string, unknown>, path: string, nsgId: string, r
       armError(
         400,
         "SecurityRuleInvalidPriority",
-        `Security rule has invalid Priority. Value provided: ${String(priority)} Allowed range ${MIN_PRIORITY}-${MAX_PRIORITY}.`,
+        `Security rule has invalid Priority. Value provided: ${JSON.stringify(priority)} Allowed range ${MIN_PRIORITY}-${MAX_PRIORITY}.`,
         req.operation,
         { details: [] },
       ),
