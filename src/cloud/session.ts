@@ -40,6 +40,7 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
     openSandbox(options.stateDir, env, options.warn === undefined ? {} : { warn: options.warn }),
   );
   const entra = sandbox.endpoints.entra as string;
+  const issuerHost = sandbox.endpoints["entra-sts"] as string;
   const arm = sandbox.endpoints.arm as string;
   return {
     sandbox,
@@ -54,7 +55,7 @@ export async function openCloudSession(options: OpenSessionOptions): Promise<Clo
         resourceManager: arm,
         authorityHost: entra,
         armAudience: "https://management.azure.com",
-        stsHost: entra,
+        stsHost: issuerHost,
       },
       servicePrincipal: sandbox.azure,
       subscriptionId: config.azure.subscriptionId,

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createHash, X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getCACertificates, setDefaultCACertificates } from "node:tls";
+import { connect, getCACertificates, setDefaultCACertificates } from "node:tls";
 import { ClientSecretCredential } from "@azure/identity";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
@@ -14,7 +14,7 @@ let dir: string;
 let sandbox: RunningSandbox;
 let azure: AzureSandboxService;
 let entra: string;
-let keysHost: string;
+let issuerHost: string;
 let secret: string;
 const previousCas = getCACertificates("default");
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dir, services: [azure], env: {} });
   setDefaultCACertificates([...previousCas, sandbox.caPem]);
   entra = sandbox.endpoints.entra!;
-  keysHost = sandbox.endpoints["entra-keys"]!;
+  issuerHost = sandbox.endpoints["entra-sts"]!;
   secret = (await readAzureSandboxSecret(dir)).clientSecret;
 });
 
@@ -55,15 +55,45 @@ async function postForm(
 }
 
 describe("Azure sandbox: Entra discovery", () => {
-  it("publishes a v1 document whose issuer mirrors sts.windows.net/<tenant>/ and whose keys live on another port", async () => {
+  it("publishes a v1 document whose issuer is on the issuer host (sts.windows.net) and whose keys and token endpoint are on the sign-in host", async () => {
     const { status, body } = await getJson(`${entra}/${SANDBOX_TENANT_ID}/.well-known/openid-configuration`);
     expect(status).toBe(200);
-    expect(body.issuer).toBe(`${entra}/${SANDBOX_TENANT_ID}/`);
-    expect(body.jwks_uri).toBe(`${keysHost}/common/discovery/keys`);
-    expect(new URL(String(body.jwks_uri)).port).not.toBe(new URL(entra).port);
+    expect(body.issuer).toBe(`${issuerHost}/${SANDBOX_TENANT_ID}/`);
+    expect(new URL(String(body.issuer)).port).not.toBe(new URL(entra).port);
+    expect(body.jwks_uri).toBe(`${entra}/common/discovery/keys`);
     expect(body.token_endpoint).toBe(`${entra}/${SANDBOX_TENANT_ID}/oauth2/token`);
     expect(body.id_token_signing_alg_values_supported).toEqual(["RS256"]);
     expect(body).toHaveProperty("microsoft_multi_refresh_token", true);
+  });
+
+  it("serves the same v1 document on the issuer host, at the issuer URL plus .well-known/openid-configuration", async () => {
+    const fromLogin = await getJson(`${entra}/${SANDBOX_TENANT_ID}/.well-known/openid-configuration`);
+    const issuer = String(fromLogin.body.issuer);
+    const fromIssuer = await getJson(`${issuer}.well-known/openid-configuration`);
+    expect(fromIssuer.status).toBe(200);
+    expect(fromIssuer.body).toEqual(fromLogin.body);
+    // As sts.windows.net's: everything but the issuer points at the sign-in host.
+    expect(new URL(String(fromIssuer.body.jwks_uri)).origin).toBe(entra);
+    expect(new URL(String(fromIssuer.body.token_endpoint)).origin).toBe(entra);
+  });
+
+  it("serves neither keys nor tokens on the issuer host", async () => {
+    expect((await fetch(`${issuerHost}/common/discovery/keys`)).status).toBe(404);
+    const token = await fetch(`${issuerHost}/${SANDBOX_TENANT_ID}/oauth2/v2.0/token`, { method: "POST" });
+    expect(token.status).toBe(404);
+  });
+
+  it("presents different intermediate certificates on the issuer host and the key host", async () => {
+    const intermediate = (url: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect({ host: "127.0.0.1", port: Number(new URL(url).port), servername: "localhost" }, () => {
+          const fingerprint = socket.getPeerCertificate(true).issuerCertificate.fingerprint256;
+          socket.end();
+          resolve(fingerprint);
+        });
+        socket.on("error", reject);
+      });
+    expect(await intermediate(issuerHost)).not.toBe(await intermediate(entra));
   });
 
   it("publishes a v2 document with the v2 issuer and a v2.0 key URL on the authority host itself", async () => {
@@ -112,11 +142,13 @@ describe("Azure sandbox: Entra discovery", () => {
     expect(body).toMatchObject({ error: "invalid_request", error_codes: [90002] });
   });
 
-  it("publishes keys with kid, x5t, n, e and x5c, where x5t is the SHA-1 of the certificate", async () => {
-    const { status, body } = await getJson(`${keysHost}/common/discovery/keys`);
+  it("publishes several keys with kid, x5t, n, e and x5c, where x5t is the SHA-1 of the certificate", async () => {
+    const { status, body } = await getJson(`${entra}/common/discovery/keys`);
     expect(status).toBe(200);
     const keys = body.keys as Array<Record<string, unknown>>;
-    expect(keys.length).toBeGreaterThan(0);
+    // Entra's key set always holds more than the signing key (the next one is announced ahead).
+    expect(keys.length).toBeGreaterThan(1);
+    expect(new Set(keys.map((k) => k.kid)).size).toBe(keys.length);
     for (const key of keys) {
       expect(key).toMatchObject({ kty: "RSA", use: "sig" });
       expect(typeof key.n).toBe("string");
@@ -131,7 +163,7 @@ describe("Azure sandbox: Entra discovery", () => {
   });
 
   it("adds the v2 issuer to every key of the v2 key set", async () => {
-    const { body } = await getJson(`${keysHost}/${SANDBOX_TENANT_ID}/discovery/v2.0/keys`);
+    const { body } = await getJson(`${entra}/${SANDBOX_TENANT_ID}/discovery/v2.0/keys`);
     for (const key of body.keys as Array<Record<string, unknown>>)
       expect(key.issuer).toBe(`${entra}/${SANDBOX_TENANT_ID}/v2.0`);
   });
@@ -141,9 +173,9 @@ describe("Azure sandbox: Entra token endpoint", () => {
   it("gives ClientSecretCredential a v1 token that verifies against the published keys", async () => {
     const token = await credential().getToken("https://management.azure.com/.default");
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 50 * 60_000);
-    const jwks = createRemoteJWKSet(new URL(`${keysHost}/common/discovery/keys`));
+    const jwks = createRemoteJWKSet(new URL(`${entra}/common/discovery/keys`));
     const { payload, protectedHeader } = await jwtVerify(token.token, jwks, {
-      issuer: `${entra}/${SANDBOX_TENANT_ID}/`,
+      issuer: `${issuerHost}/${SANDBOX_TENANT_ID}/`,
       audience: "https://management.azure.com",
       algorithms: ["RS256"],
     });
@@ -266,21 +298,28 @@ describe("Azure sandbox: signing keys and state", () => {
     expect(secret).toMatch(/^[A-Za-z0-9]{3}[0-9]Q~[A-Za-z0-9~._-]{34}$/);
   });
 
-  it("signs with the new key after a rotation and keeps the old kid published", async () => {
+  it("signs with the announced next key after a rotation, announces another and keeps the old kid published", async () => {
+    const kidsNow = async (): Promise<string[]> =>
+      ((await getJson(`${entra}/common/discovery/keys`)).body.keys as Array<{ kid: string }>).map((k) => k.kid);
     const before = await credential().getToken("https://management.azure.com/.default");
-    const oldKid = decodeProtectedHeader(before.token).kid;
+    const oldKid = decodeProtectedHeader(before.token).kid!;
+    const published = await kidsNow();
+    expect(published[0]).toBe(oldKid);
+    const announced = published[1];
     const { previousKid, newKid } = await azure.rotateSigningKeys();
     expect(previousKid).toBe(oldKid);
-    expect(newKid).not.toBe(oldKid);
+    expect(newKid).toBe(announced);
 
-    const { body } = await getJson(`${keysHost}/common/discovery/keys`);
-    const kids = (body.keys as Array<{ kid: string }>).map((k) => k.kid);
-    expect(kids).toEqual([newKid, oldKid]);
+    const kids = await kidsNow();
+    expect(kids[0]).toBe(newKid);
+    expect(kids).toContain(oldKid);
+    expect(kids).toHaveLength(3);
+    expect(kids.filter((k) => k !== newKid && k !== oldKid)).toHaveLength(1);
 
     const fresh = await azure.issueToken({ sub: "s", oid: "s", appid: "a", aud: "api://x" });
     expect(decodeProtectedHeader(fresh.accessToken).kid).toBe(newKid);
     // A token signed before the rotation still verifies.
-    const jwks = createRemoteJWKSet(new URL(`${keysHost}/common/discovery/keys`));
+    const jwks = createRemoteJWKSet(new URL(`${entra}/common/discovery/keys`));
     await expect(jwtVerify(before.token, jwks)).resolves.toBeTruthy();
   });
 });

@@ -34,7 +34,7 @@ async function withIam<T>(run: (iam: IAMClient, issuer: string) => Promise<T>): 
     credentials: sandbox.aws,
   });
   try {
-    return await run(iam, `${sandbox.endpoints.entra}/${SANDBOX_TENANT_ID}/`);
+    return await run(iam, `${sandbox.endpoints["entra-sts"]}/${SANDBOX_TENANT_ID}/`);
   } finally {
     iam.destroy();
     await sandbox.close();

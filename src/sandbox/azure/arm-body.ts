@@ -6,8 +6,8 @@ import type { ArmRequest } from "./arm-types.js";
 export type Parsed<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: SandboxResponse };
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(response: SandboxResponse): Parsed<T> => ({ ok: false, response });
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const fail = <T>(response: SandboxResponse): Parsed<T> => ({ ok: false, response });
 
 /** Parses a JSON object body. */
 export function jsonBody(req: ArmRequest): Parsed<Record<string, unknown>> {

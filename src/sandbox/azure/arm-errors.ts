@@ -3,7 +3,7 @@ import type { SandboxResponse } from "../harness/types.js";
 
 /**
  * ARM's error envelope `{"error":{"code","message"}}` and the messages ARM really sends for the
- * errors the sandbox produces (reference/azure/arm/errors.json and public error reports). The
+ * errors the sandbox produces (public error reports; SPEC.md says which). The
  * router adds the usual ARM headers to every answer, errors included.
  */
 export function armError(
@@ -11,13 +11,20 @@ export function armError(
   code: string,
   message: string,
   operation: string,
-  extra: { headers?: Record<string, string>; target?: string } = {},
+  extra: { headers?: Record<string, string>; target?: string; details?: readonly object[] } = {},
 ): SandboxResponse {
   return {
     status,
     operation,
     headers: extra.headers ?? {},
-    body: { error: { code, message, ...(extra.target ? { target: extra.target } : {}) } },
+    body: {
+      error: {
+        code,
+        message,
+        ...(extra.target ? { target: extra.target } : {}),
+        ...(extra.details ? { details: extra.details } : {}),
+      },
+    },
   };
 }
 

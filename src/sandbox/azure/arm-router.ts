@@ -6,6 +6,7 @@ import { armErrors, armTimestamp } from "./arm-errors.js";
 import { settleOperations } from "./arm-lro.js";
 import { ArmThrottle, bucketFor, type TakeResult } from "./arm-throttle.js";
 import type { ArmEnv, ArmMethod, ArmModule, ArmRoute } from "./arm-types.js";
+import { findResourceGroup } from "./resource-groups.js";
 import type { AzureState } from "./state.js";
 
 /**
@@ -34,7 +35,7 @@ export interface ArmRouter {
   handle(req: SandboxRequest, ctx: ServiceContext, state: AzureState): Promise<SandboxResponse>;
 }
 
-export function createArmRouter(modules: readonly ArmModule[], expectedMs: (operation: string) => number): ArmRouter {
+export function createArmRouter(modules: readonly ArmModule[], durationMs: (operation: string) => number): ArmRouter {
   const routes = modules.flatMap((m) => m.routes.map((route) => ({ route, segments: route.pattern.split("/") })));
   const namespaces = new Set([
     ...OTHER_NAMESPACES,
@@ -46,7 +47,7 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     req: SandboxRequest,
     ctx: ServiceContext,
     state: AzureState,
-  ): Promise<{ res: SandboxResponse; budget?: TakeResult; kind: string }> {
+  ): Promise<{ res: SandboxResponse; budget?: TakeResult; kind: string; provider?: boolean }> {
     const kind = bucketFor(req.method);
     let segments: string[];
     try {
@@ -90,7 +91,9 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     if (!op || !method) return { res: armErrors.methodNotAllowed(operation, req.method), budget, kind };
 
     const { route, params } = matched;
-    const rg = route.inResourceGroup ? state.resourceGroups[(params.resourceGroupName ?? "").toLowerCase()] : undefined;
+    const rg = route.inResourceGroup
+      ? findResourceGroup(state, params.subscriptionId ?? "", params.resourceGroupName ?? "")
+      : undefined;
     if (route.apiVersions !== "any" && !route.apiVersions.includes(apiVersion)) {
       const res =
         route.versionError === "arm"
@@ -111,15 +114,15 @@ export function createArmRouter(modules: readonly ArmModule[], expectedMs: (oper
     if (rg?.provisioningState === "Deleting" && (method === "PUT" || method === "PATCH" || method === "POST")) {
       return { res: armErrors.resourceGroupBeingDeleted(operation, rg.name), budget, kind };
     }
-    const env: ArmEnv = { ctx, state, expectedMs };
+    const env: ArmEnv = { ctx, state, durationMs };
     const res = await op.handler({ raw: req, method, apiVersion, params, caller, operation }, env);
-    return { res, budget, kind };
+    return { res, budget, kind, provider: route.armNative !== true };
   }
 
   return {
     async handle(req, ctx, state) {
-      const { res, budget, kind } = await answer(req, ctx, state);
-      return withArmHeaders(res, req, ctx, kind, budget);
+      const { res, budget, kind, provider } = await answer(req, ctx, state);
+      return withArmHeaders(res, req, ctx.now(), { kind, budget, provider: provider === true });
     },
   };
 }
@@ -167,13 +170,18 @@ function bodyLocation(req: SandboxRequest): string | undefined {
   }
 }
 
-function withArmHeaders(
+/**
+ * ARM's standard headers. ARM takes the caller's x-ms-correlation-request-id (or makes one up);
+ * where ARM answers itself (resource groups, its own errors) x-ms-request-id is that same id, where
+ * a resource provider answers it is the provider's own.
+ */
+export function withArmHeaders(
   res: SandboxResponse,
-  req: SandboxRequest,
-  ctx: ServiceContext,
-  kind: string,
-  budget: TakeResult | undefined,
+  req: Pick<SandboxRequest, "headers">,
+  nowMs: number,
+  opts: { kind?: string; budget?: TakeResult | undefined; provider?: boolean } = {},
 ): SandboxResponse {
+  const { kind, budget, provider = false } = opts;
   const sent = req.headers["x-ms-correlation-request-id"];
   const correlation = (Array.isArray(sent) ? sent[0] : sent) ?? randomUUID();
   const headers: Record<string, string> = {
@@ -182,11 +190,11 @@ function withArmHeaders(
     Expires: "-1",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
-    "x-ms-request-id": randomUUID(),
+    "x-ms-request-id": provider ? randomUUID() : correlation,
     "x-ms-correlation-request-id": correlation,
-    "x-ms-routing-request-id": `EASTUS:${armTimestamp(ctx.now())}:${correlation}`,
+    "x-ms-routing-request-id": `EASTUS:${armTimestamp(nowMs)}:${correlation}`,
   };
-  if (budget) {
+  if (budget && kind) {
     headers[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(budget.remaining);
     headers[`x-ms-ratelimit-remaining-subscription-global-${kind}`] = String(budget.remaining);
   }

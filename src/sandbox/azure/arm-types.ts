@@ -24,11 +24,11 @@ export interface ArmRequest {
 export interface ArmEnv {
   readonly ctx: ServiceContext;
   readonly state: AzureState;
-  /** Expected duration of an operation in the current latency profile (0 when fast). */
-  expectedMs(operation: string): number;
+  /** How long a long-running operation of this name runs in the current latency profile. */
+  durationMs(operation: string): number;
 }
 
-export type ArmHandler = (req: ArmRequest, env: ArmEnv) => Promise<SandboxResponse>;
+export type ArmHandler = (req: ArmRequest, env: ArmEnv) => SandboxResponse | Promise<SandboxResponse>;
 
 export interface ArmOperation {
   readonly name: string;
@@ -48,15 +48,21 @@ export interface ArmRoute {
   readonly resourceType?: string;
   /** ARM's front door answers ResourceGroupNotFound before the provider sees the call. */
   readonly inResourceGroup?: boolean;
+  /**
+   * ARM answers these itself (resource groups, operation results): its x-ms-request-id is then the
+   * correlation id. A resource provider's answers carry the provider's own request id.
+   */
+  readonly armNative?: boolean;
   readonly operations: Partial<Record<ArmMethod, ArmOperation>>;
 }
+
+/** Called when an operation's time has come: applies its effect (and may mark it Failed). */
+export type OperationCompleter = (state: AzureState, op: OperationState, nowMs: number) => void;
 
 export interface ArmModule {
   readonly routes: readonly ArmRoute[];
   /** Namespaces this module serves, for InvalidResourceType vs InvalidResourceNamespace. */
   readonly namespaces?: readonly string[];
-  /** Removes this module's resources in a resource group being deleted (lower-case name). */
-  deleteInResourceGroup?(state: AzureState, resourceGroupKey: string): void;
-  /** Finishes this module's long-running operations, by `OperationState.kind`. */
-  readonly completers?: Readonly<Record<string, (state: AzureState, op: OperationState) => void>>;
+  /** Finishes this module's long-running operations, by resource type (`OperationState.resourceType`). */
+  readonly completers?: Readonly<Record<string, OperationCompleter>>;
 }

@@ -1,13 +1,16 @@
 import type { ServiceContext, SandboxResponse } from "../harness/types.js";
 import { entraHeaders } from "./entra-errors.js";
-import { entraKeysUrl, entraUrl } from "./entra-urls.js";
+import { entraUrl, issuerHostUrl, v2Issuer } from "./entra-urls.js";
 import { publicJwk, publishedSigningKeys } from "./signing-keys.js";
 import type { AzureState } from "./state.js";
 
 /**
- * OpenID discovery documents and key sets, shaped field for field like Entra's (see
- * reference/azure/entra), with the sandbox's own URLs. `tenant` is the sandbox tenant id, or one
- * of the multi-tenant aliases, for which Entra publishes the issuer as a `{tenantid}` template.
+ * OpenID discovery documents and key sets, shaped field for field like Entra's (fixtures
+ * openid-configuration.*.json and jwks.*.json), with the sandbox's own URLs. `tenant` is the sandbox
+ * tenant id, or one of the multi-tenant aliases, for which Entra publishes the issuer as a
+ * `{tenantid}` template. The documents are the same on the sign-in host and on the issuer host:
+ * as sts.windows.net's does, the issuer host's document sends callers to the sign-in host for
+ * everything but the issuer.
  */
 
 const MULTI_TENANT = new Set(["common", "organizations", "consumers"]);
@@ -85,14 +88,14 @@ export function openIdConfigurationV1(ctx: ServiceContext, tenant: string): Sand
     body: {
       token_endpoint: `${base}/oauth2/token`,
       token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      // As Entra does: on the other host, and not tenant-specific.
-      jwks_uri: `${entraKeysUrl(ctx)}/common/discovery/keys`,
+      // As Entra does: not tenant-specific.
+      jwks_uri: `${entraUrl(ctx)}/common/discovery/keys`,
       response_modes_supported: ["query", "fragment", "form_post"],
       subject_types_supported: ["pairwise"],
       id_token_signing_alg_values_supported: ["RS256"],
       response_types_supported: ["code", "id_token", "code id_token", "token id_token", "token"],
       scopes_supported: ["openid"],
-      issuer: `${entraUrl(ctx)}/${alias ? "{tenantid}" : tenant}/`,
+      issuer: `${issuerHostUrl(ctx)}/${alias ? "{tenantid}" : tenant}/`,
       microsoft_multi_refresh_token: true,
       authorization_endpoint: `${base}/oauth2/authorize`,
       device_authorization_endpoint: `${base}/oauth2/devicecode`,
@@ -126,7 +129,7 @@ export function openIdConfigurationV2(ctx: ServiceContext, tenant: string): Sand
       id_token_signing_alg_values_supported: ["RS256"],
       response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
       scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `${entraUrl(ctx)}/${alias ? "{tenantid}" : tenant}/v2.0`,
+      issuer: v2Issuer(ctx, alias ? "{tenantid}" : tenant),
       request_uri_parameter_supported: false,
       userinfo_endpoint: "https://graph.microsoft.com/oidc/userinfo",
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -147,8 +150,7 @@ export function openIdConfigurationV2(ctx: ServiceContext, tenant: string): Sand
  * the common path), as in Entra's real answers.
  */
 export function keySet(ctx: ServiceContext, state: AzureState, tenant: string, version: 1 | 2): SandboxResponse {
-  const issuer =
-    version === 2 ? `${entraUrl(ctx)}/${isMultiTenantAlias(tenant) ? "{tenantid}" : tenant}/v2.0` : undefined;
+  const issuer = version === 2 ? v2Issuer(ctx, isMultiTenantAlias(tenant) ? "{tenantid}" : tenant) : undefined;
   const keys = publishedSigningKeys(state, ctx.now()).map((key) => publicJwk(key, issuer));
   return {
     status: 200,

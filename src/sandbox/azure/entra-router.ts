@@ -3,12 +3,13 @@ import { SANDBOX_TENANT_ID } from "../constants.js";
 import { isMultiTenantAlias, keySet, openIdConfigurationV1, openIdConfigurationV2 } from "./entra-discovery.js";
 import { entraError, tenantNotFound } from "./entra-errors.js";
 import { handleTokenRequest } from "./entra-token.js";
-import { entraUrl } from "./entra-urls.js";
+import { entraUrl, ISSUER_LISTENER } from "./entra-urls.js";
 import type { AzureState } from "./state.js";
 
 /**
- * Routes of the "entra" listener (authority + issuer host) and the "entra-keys" listener (the
- * other key host). Paths are matched case-insensitively, as Entra does.
+ * Routes of the "entra" listener (the sign-in host: token endpoint, discovery, key sets) and the
+ * "entra-sts" listener (the v1 issuer host: discovery documents only). Paths are matched
+ * case-insensitively, as Entra does.
  */
 export async function handleEntra(
   req: SandboxRequest,
@@ -24,7 +25,7 @@ export async function handleEntra(
   if (!tenant) return notFound();
 
   const route = ENTRA_ROUTES[tail];
-  if (!route || (req.listener === "entra-keys" && !route.keys)) return notFound();
+  if (!route || (req.listener === ISSUER_LISTENER && !route.onIssuerHost)) return notFound();
   if (route.kind !== "token" && req.method !== "GET" && req.method !== "HEAD") return notFound();
 
   const known = tenant.toLowerCase() === SANDBOX_TENANT_ID;
@@ -54,16 +55,16 @@ export async function handleEntra(
 }
 
 type EntraRoute =
-  | { kind: "v1" | "v2" | "keys1" | "keys2"; operation: string; keys: boolean }
-  | { kind: "token"; version: 1 | 2; operation: string; keys: false };
+  | { kind: "v1" | "v2" | "keys1" | "keys2"; operation: string; onIssuerHost: boolean }
+  | { kind: "token"; version: 1 | 2; operation: string; onIssuerHost: false };
 
 const ENTRA_ROUTES: Readonly<Record<string, EntraRoute>> = {
-  ".well-known/openid-configuration": { kind: "v1", operation: "OpenIdConfigurationV1", keys: false },
-  "v2.0/.well-known/openid-configuration": { kind: "v2", operation: "OpenIdConfigurationV2", keys: false },
-  "discovery/keys": { kind: "keys1", operation: "DiscoveryKeys", keys: true },
-  "discovery/v2.0/keys": { kind: "keys2", operation: "DiscoveryKeysV2", keys: true },
-  "oauth2/token": { kind: "token", version: 1, operation: "TokenV1", keys: false },
-  "oauth2/v2.0/token": { kind: "token", version: 2, operation: "Token", keys: false },
+  ".well-known/openid-configuration": { kind: "v1", operation: "OpenIdConfigurationV1", onIssuerHost: true },
+  "v2.0/.well-known/openid-configuration": { kind: "v2", operation: "OpenIdConfigurationV2", onIssuerHost: true },
+  "discovery/keys": { kind: "keys1", operation: "DiscoveryKeys", onIssuerHost: false },
+  "discovery/v2.0/keys": { kind: "keys2", operation: "DiscoveryKeysV2", onIssuerHost: false },
+  "oauth2/token": { kind: "token", version: 1, operation: "TokenV1", onIssuerHost: false },
+  "oauth2/v2.0/token": { kind: "token", version: 2, operation: "Token", onIssuerHost: false },
 };
 
 function notFound(): SandboxResponse {

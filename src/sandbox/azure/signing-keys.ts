@@ -5,8 +5,9 @@ import type { AzureState, JsonWebKeyLike, SigningKeyState } from "./state.js";
 
 /**
  * Entra's token signing keys: RSA 2048, each with a self-signed certificate, published in the JWKS
- * with `kid` = `x5t` = base64url SHA-1 of the certificate (as Entra does). After a rotation the old
- * key stays published for a while, so tokens signed just before still verify.
+ * with `kid` = `x5t` = base64url SHA-1 of the certificate (as Entra does). The next key is
+ * published before it signs anything, and after a rotation the old key stays published for a
+ * while, so tokens signed just before still verify.
  */
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -65,20 +66,39 @@ export function thumbprint(der: Buffer): string {
   return createHash("sha1").update(der).digest("base64url");
 }
 
-/** The key new tokens are signed with: the newest one not retired. */
+/** The key new tokens are signed with: the newest one neither retired nor only announced. */
 export function activeSigningKey(state: AzureState): SigningKeyState {
-  const active = state.signingKeys.filter((k) => !k.retiredAt).at(-1);
+  const active = state.signingKeys.filter((k) => !k.retiredAt && !k.next).at(-1);
   if (!active) throw new Error("the Azure sandbox has no signing key yet (start() has not run)");
   return active;
 }
 
-/** Keys to publish: the active one first, then retired keys still inside their overlap window. */
+/**
+ * Makes sure there is a key to sign with and a next one published ahead of use, so the key set
+ * always holds more than one key, as Entra's does. True when a key was added (save the state).
+ */
+export async function ensureSigningKeys(state: AzureState, nowMs: number): Promise<boolean> {
+  let added = false;
+  if (!state.signingKeys.some((k) => !k.retiredAt && !k.next)) {
+    state.signingKeys.push(await generateSigningKey(nowMs));
+    added = true;
+  }
+  if (!state.signingKeys.some((k) => k.next)) {
+    state.signingKeys.push({ ...(await generateSigningKey(nowMs)), next: true });
+    added = true;
+  }
+  return added;
+}
+
+/** Keys to publish: the signing key first, then the next one, then retired keys still inside their overlap window. */
 export function publishedSigningKeys(state: AzureState, nowMs: number): SigningKeyState[] {
-  const active = state.signingKeys.filter((k) => !k.retiredAt).reverse();
+  const live = (k: SigningKeyState): boolean => !k.retiredAt;
+  const active = state.signingKeys.filter((k) => live(k) && !k.next).reverse();
+  const next = state.signingKeys.filter((k) => live(k) && k.next);
   const retired = state.signingKeys
     .filter((k) => k.retiredAt && Date.parse(k.retiredAt) + RETIRED_KEY_PUBLISHED_MS > nowMs)
     .reverse();
-  return [...active, ...retired];
+  return [...active, ...next, ...retired];
 }
 
 export function publicJwk(key: SigningKeyState, issuer?: string): PublicJwk {
@@ -102,19 +122,22 @@ export interface RotationResult {
 }
 
 /**
- * Makes a new key the signing key and retires the current one (still published for
- * RETIRED_KEY_PUBLISHED_MS). Drops keys whose overlap has passed. The caller saves the state.
+ * Makes the announced next key the signing key, retires the current one (still published for
+ * RETIRED_KEY_PUBLISHED_MS) and announces a fresh next key. Drops keys whose overlap has passed.
+ * The caller saves the state.
  */
 export async function rotateSigningKeysInState(state: AzureState, nowMs: number): Promise<RotationResult> {
-  const fresh = await generateSigningKey(nowMs);
-  const current = state.signingKeys.filter((k) => !k.retiredAt).at(-1);
+  const current = state.signingKeys.filter((k) => !k.retiredAt && !k.next).at(-1);
+  const promoted = state.signingKeys.find((k) => k.next && !k.retiredAt) ?? (await generateSigningKey(nowMs));
   const retiredAt = new Date(nowMs).toISOString();
-  for (const key of state.signingKeys) key.retiredAt ??= retiredAt;
+  for (const key of state.signingKeys) if (key !== promoted) key.retiredAt ??= retiredAt;
+  delete promoted.next;
   state.signingKeys = state.signingKeys.filter(
-    (k) => k.retiredAt && Date.parse(k.retiredAt) + RETIRED_KEY_PUBLISHED_MS > nowMs,
+    (k) => k === promoted || (k.retiredAt && Date.parse(k.retiredAt) + RETIRED_KEY_PUBLISHED_MS > nowMs),
   );
-  state.signingKeys.push(fresh);
-  return { previousKid: current?.kid ?? null, newKid: fresh.kid };
+  if (!state.signingKeys.includes(promoted)) state.signingKeys.push(promoted);
+  state.signingKeys.push({ ...(await generateSigningKey(nowMs)), next: true });
+  return { previousKid: current?.kid ?? null, newKid: promoted.kid };
 }
 
 // WebCrypto adds `key_ops`/`ext`/`alg`; jose and JWKS consumers do not need them in the stored key.

@@ -9,7 +9,7 @@ import type { AzureState, SigningKeyState } from "./state.js";
 /**
  * Mints Entra v1 access tokens, for the token endpoint now and for IMDS (managed identities)
  * later: same issuer, same keys, same claim set as real v1 tokens (see
- * reference/azure/entra/mi-access-token.decoded.real.json).
+ * test/fixtures/azure/mi-access-token.decoded.real.json).
  */
 export interface TokenRequest {
   /** `sub`; for apps and managed identities the same as `oid`. */
@@ -38,7 +38,7 @@ export interface IssuedToken {
 const DEFAULT_LIFETIME_S = 3600;
 /**
  * `xms_tcdt`, the tenant's creation time in epoch seconds: a number in every current Entra token
- * (mi-access-token.decoded.real.json), fixed because the sandbox tenant never changes.
+ * (test/fixtures/azure/mi-access-token.decoded.real.json), fixed because the sandbox tenant never changes.
  */
 export const SANDBOX_TENANT_CREATED_S = 1_704_067_200;
 const importedKeys = new Map<string, Promise<webcrypto.CryptoKey | Uint8Array>>();
