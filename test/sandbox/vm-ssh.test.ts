@@ -176,6 +176,26 @@ describe("sandbox VM sshd: who may sign in", () => {
     client.end();
   });
 
+  it("drops a client after six refused sign-in attempts, as sshd's MaxAuthTries does", async () => {
+    vm = await startVm();
+    let attempts = 0;
+    const client = new ssh2.Client();
+    const closed = new Promise<void>((resolve) => client.on("close", () => resolve()));
+    client.on("error", () => undefined);
+    client.connect({
+      host: "127.0.0.1",
+      port: vm.port,
+      username: ADMIN,
+      // Offers a fresh unauthorised key for as long as the server lets it.
+      authHandler: (_methodsLeft, _partial, next) => {
+        attempts++;
+        next({ type: "publickey", username: ADMIN, key: ed25519Pair().private });
+      },
+    });
+    await closed;
+    expect(attempts).toBe(7);
+  });
+
   it("accepts an authorised RSA key (signed with SHA-2)", async () => {
     const rsa = ssh2.utils.generateKeyPairSync("rsa", { bits: 2048, comment: "admin-rsa" });
     vm = await startVm({ authorizedKeys: [rsa.public] });

@@ -51,21 +51,14 @@ export function parseGivenKeys(keys: readonly string[]): AuthorizedKey[] {
 }
 
 /**
- * Writes the admin's keys into `~/.ssh/authorized_keys` as the Azure agent does at provisioning:
- * keys already there stay (the admin may have added some), missing given keys are appended.
+ * Writes the admin's keys into `~/.ssh/authorized_keys` at the VM's first start, as cloud-init does
+ * once per instance on Azure. Later starts leave the file alone: the admin may have changed it.
  */
 export async function installAuthorizedKeys(home: string, given: readonly string[]): Promise<void> {
   const path = authorizedKeysPath(home);
   await ensurePrivateDir(join(home, ".ssh"));
-  const existing = (await readIfExists(path)) ?? "";
-  const present = existing.split("\n").flatMap((l) => parseAuthorizedKeyLine(l) ?? []);
-  const missing = given.filter((line) => {
-    const key = parseAuthorizedKeyLine(line);
-    return key !== undefined && !present.some((p) => sameBlob(p.blob, key.blob));
-  });
-  if (missing.length === 0 && existing !== "") return;
-  const head = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
-  await writeFileAtomic(path, `${head}${missing.map((l) => `${l.trim()}\n`).join("")}`, 0o600);
+  if ((await readIfExists(path)) !== undefined) return;
+  await writeFileAtomic(path, given.map((line) => `${line.trim()}\n`).join(""), 0o600);
 }
 
 /** The grants sshd would read now: the file, as the admin may have changed it since creation. */

@@ -80,8 +80,9 @@ async function writeTool(layout: VmLayout, name: string, body: string): Promise<
 
 /** cloud-init keeps the decoded user data; the sandbox installs nothing it asks for. */
 async function recordUserData(layout: VmLayout, userData: string | undefined): Promise<void> {
-  const text = userData === undefined ? "" : decodeUserData(userData);
-  await writeFileAtomic(layout.userData, text, 0o600);
+  // Given at creation; a restart without it keeps what was recorded.
+  if (userData !== undefined) await writeFileAtomic(layout.userData, decodeUserData(userData), 0o600);
+  else if ((await readIfExists(layout.userData)) === undefined) await writeFileAtomic(layout.userData, "", 0o600);
   const lastUpdate = join(layout.cloudDir, "last-update");
   if ((await readIfExists(lastUpdate)) === undefined) {
     await writeFileAtomic(lastUpdate, `${rfc2822(new Date())}\n`, 0o600);
