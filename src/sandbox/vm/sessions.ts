@@ -18,8 +18,8 @@ export interface SessionContext {
 const ACCEPTED_ENV = /^(LANG|LC_[A-Z_]+|COLORTERM|NO_COLOR)$/;
 
 /**
- * One SSH session channel: exec runs `/bin/sh -c <command>`, shell runs `/bin/sh -i`, both in the
- * admin's home with the VM's environment. There is no real pty: with a pty request the session
+ * One SSH session channel: exec runs `/bin/sh -c <command>`, shell runs `/bin/sh` (`-i` with a
+ * pty), in the admin's home with the VM's environment. There is no real pty: with a pty request the session
  * gets a line discipline instead (echo, line editing, ^C, CR LF), and TERM is set.
  */
 export function serveSession(session: Session, ctx: SessionContext): void {
@@ -77,7 +77,8 @@ export function serveSession(session: Session, ctx: SessionContext): void {
   });
   session.on("shell", (accept, reject) => {
     if (started) return reject();
-    start(accept(), ["-i"]);
+    // Without a terminal a shell reads commands from stdin, prompting nobody (as sshd's would).
+    start(accept(), pty ? ["-i"] : []);
   });
 }
 
