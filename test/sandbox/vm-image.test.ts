@@ -68,14 +68,10 @@ describe("sandbox VM image: systemd user units", () => {
     expect(enable.code).toBe(0);
     expect(enable.stderr).toContain("timers.target.wants/refresh.timer");
 
-    expect(await ssh.execCommand("systemctl --user is-active refresh.timer")).toMatchObject({
-      code: 0,
-      stdout: "active",
-    });
-    expect(await ssh.execCommand("systemctl --user is-enabled refresh.timer")).toMatchObject({
-      code: 0,
-      stdout: "enabled",
-    });
+    const state = await ssh.execCommand(
+      "systemctl --user is-active refresh.timer && systemctl --user is-enabled refresh.timer",
+    );
+    expect(state).toMatchObject({ code: 0, stdout: "active\nenabled" });
     const timers = (await ssh.execCommand("systemctl --user list-timers")).stdout.split("\n");
     expect(timers[0]).toMatch(/^NEXT\s+LEFT\s+LAST\s+PASSED\s+UNIT\s+ACTIVATES$/);
     expect(timers[1]).toMatch(/^\w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC .* refresh\.timer refresh\.service$/);
