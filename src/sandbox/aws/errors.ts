@@ -19,6 +19,10 @@ export class AwsApiError extends Error {
   }
 }
 
+/** SigV4's mismatch message in the query and JSON services. */
+export const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
 /**
  * Collects model-constraint violations the way AWS's request validation reports them:
  * "2 validation errors detected: Value 'x' at 'roleName' failed to satisfy constraint: ...; ...".

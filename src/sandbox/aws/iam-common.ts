@@ -1,32 +1,12 @@
+import type { AwsOperation, OperationContext } from "./aws-api.js";
 import { AwsApiError, ConstraintCheck } from "./errors.js";
-import type { QueryInput } from "./query-protocol.js";
-import type { AwsState, AwsTag } from "./state.js";
+import type { QueryInput, QueryOpResult } from "./query-protocol.js";
+import type { AwsTag } from "./state.js";
 import type { XmlValue } from "./xml.js";
 
-/** What an IAM or STS operation sees and returns; the service does auth, denial, wire and saving. */
-export interface QueryOpContext {
-  state: AwsState;
-  input: QueryInput;
-  now: number;
-  /** Signing region of the request (IAM is global; STS reports it nowhere but takes it). */
-  region: string;
-  /** ARN of the signed-in caller, for messages and GetCallerIdentity. */
-  callerArn: string;
-  callerUserId: string;
-  caPem: string;
-}
-
-export interface QueryOpResult {
-  result?: XmlValue;
-}
-
-export interface QueryOperation {
-  /** Changes state: the service saves after it and marks the journal entry. */
-  readonly write: boolean;
-  /** Resource ARN named in AccessDenied messages. */
-  resource(input: QueryInput): string;
-  run(ctx: QueryOpContext): QueryOpResult | Promise<QueryOpResult>;
-}
+/** What an IAM or STS operation sees; the pipeline does auth, denial, wire and saving. */
+export type QueryOpContext = OperationContext<QueryInput>;
+export type QueryOperation = AwsOperation<QueryInput, QueryOpResult>;
 
 export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
 export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "../harness/types.js";
-import { AwsApiError } from "./errors.js";
+import type { AwsProtocol } from "./aws-api.js";
+import { AwsApiError, SIGNATURE_MISMATCH } from "./errors.js";
+import type { SigV4Failure } from "./sigv4-verify.js";
 
 /** AWS JSON 1.1 (SSM): POST /, `X-Amz-Target: <Prefix>.<Operation>`, JSON in and out. */
 
@@ -88,4 +91,43 @@ export function optionalTags(
     }
     return { Key: tag.Key, Value: tag.Value };
   });
+}
+
+/** JSON (Coral) services name SigV4 failures differently from query services and answer 400. */
+function jsonAuthError(failure: SigV4Failure): AwsApiError {
+  switch (failure.kind) {
+    case "missing":
+      return new AwsApiError("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
+    case "incomplete":
+      return new AwsApiError("IncompleteSignatureException", 400, failure.message);
+    case "unknownKey":
+    case "badToken":
+      return new AwsApiError(
+        "UnrecognizedClientException",
+        400,
+        "The security token included in the request is invalid.",
+      );
+    case "expiredToken":
+      return new AwsApiError("ExpiredTokenException", 400, "The security token included in the request is expired");
+    case "skew":
+      return new AwsApiError("InvalidSignatureException", 400, failure.message);
+    case "badSignature":
+      return new AwsApiError("InvalidSignatureException", 400, failure.message ?? SIGNATURE_MISMATCH);
+  }
+}
+
+export type JsonInput = Record<string, unknown>;
+
+/** JSON 1.1 for one target prefix ("AmazonSSM"): only POST with a known X-Amz-Target is an operation. */
+export function jsonProtocol(targetPrefix: string): AwsProtocol<JsonInput, object> {
+  return {
+    operationName: (req) => jsonTarget(req, targetPrefix),
+    checkOperation: (req, name, known) =>
+      name && known && req.method === "POST" ? undefined : new AwsApiError("UnknownOperationException", 400, undefined),
+    readInput: parseJsonBody,
+    success: (operation, requestId, out, write) => jsonResponse(operation, requestId, out, write),
+    error: jsonError,
+    authError: jsonAuthError,
+    requestId: () => randomUUID(),
+  };
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { SandboxRequest, SandboxResponse } from "../harness/types.js";
-import { AwsApiError } from "./errors.js";
+import type { AwsProtocol } from "./aws-api.js";
+import { AwsApiError, SIGNATURE_MISMATCH } from "./errors.js";
+import type { SigV4Failure } from "./sigv4-verify.js";
 import type { AwsTag } from "./state.js";
 import { escapeXml, renderXml, type XmlValue } from "./xml.js";
 
@@ -125,5 +128,51 @@ export function queryError(
     headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
     body,
     operation,
+  };
+}
+
+/** Query-protocol services answer authentication failures with 403s named like this. */
+function queryAuthError(failure: SigV4Failure): AwsApiError {
+  switch (failure.kind) {
+    case "missing":
+      return new AwsApiError("MissingAuthenticationToken", 403, "Request is missing Authentication Token");
+    case "incomplete":
+      return new AwsApiError("IncompleteSignature", 400, failure.message);
+    case "unknownKey":
+    case "badToken":
+      return new AwsApiError("InvalidClientTokenId", 403, "The security token included in the request is invalid.");
+    case "expiredToken":
+      return new AwsApiError("ExpiredToken", 403, "The security token included in the request is expired");
+    case "skew":
+      return new AwsApiError("SignatureDoesNotMatch", 403, failure.message);
+    case "badSignature":
+      return new AwsApiError("SignatureDoesNotMatch", 403, failure.message ?? SIGNATURE_MISMATCH);
+  }
+}
+
+/** What a query operation returns: the content of `<ActionResult>`, if any. */
+export interface QueryOpResult {
+  result?: XmlValue;
+}
+
+/** The query protocol of one API version (IAM 2010-05-08, STS 2011-06-15). */
+export function queryProtocol(namespace: string, version: string): AwsProtocol<QueryInput, QueryOpResult> {
+  return {
+    operationName: (req) => queryParams(req).get("Action") ?? undefined,
+    checkOperation(req, name, known) {
+      if (!name) return new AwsApiError("MissingAction", 400, "Missing Action");
+      const given = queryParams(req).get("Version");
+      if (known && given === version) return undefined;
+      return new AwsApiError(
+        "InvalidAction",
+        400,
+        `Could not find operation ${name} for version ${given ?? "NO_VERSION_SPECIFIED"}`,
+      );
+    },
+    readInput: (req) => new QueryInput(queryParams(req)),
+    success: (operation, requestId, out, write) => queryResponse(namespace, operation, requestId, out.result, write),
+    error: (operation, requestId, error) => queryError(namespace, operation, requestId, error),
+    authError: queryAuthError,
+    requestId: () => randomUUID(),
   };
 }

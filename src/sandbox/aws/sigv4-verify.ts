@@ -47,6 +47,8 @@ export type SigV4Failure =
   | { kind: "missing" }
   | { kind: "incomplete"; message: string }
   | { kind: "unknownKey" }
+  /** A temporary key presented without its session token, or with another one. */
+  | { kind: "badToken" }
   | { kind: "expiredToken" }
   | { kind: "badSignature"; message?: string }
   | { kind: "skew"; message: string };
@@ -55,6 +57,7 @@ export type SigV4Result =
   { ok: true; accessKeyId: string; region: string; service: string } | ({ ok: false } & SigV4Failure);
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 interface ParsedAuthorization {
   accessKeyId: string;
@@ -169,15 +172,16 @@ export async function verifySigV4(
   }
 
   if (secret.sessionToken !== undefined) {
-    // A temporary key without its token, or with someone else's, is an unknown identity to AWS.
-    if (headerValue(req, "x-amz-security-token") !== secret.sessionToken) return { ok: false, kind: "unknownKey" };
+    if (headerValue(req, "x-amz-security-token") !== secret.sessionToken) return { ok: false, kind: "badToken" };
     if (secret.expiration && Date.parse(secret.expiration) <= nowMs) return { ok: false, kind: "expiredToken" };
   }
 
   // AWS hashes the body it received; a client-declared hash that differs cannot produce a match.
+  // S3 alone lets the client leave the payload out of the signature.
+  const s3 = expectedService === "s3";
   const bodyHash = createHash("sha256").update(req.body).digest("hex");
   const declaredHash = headerValue(req, "x-amz-content-sha256");
-  if (declaredHash !== undefined && declaredHash !== bodyHash) {
+  if (declaredHash !== undefined && declaredHash !== bodyHash && !(s3 && declaredHash === UNSIGNED_PAYLOAD)) {
     return { ok: false, kind: "badSignature" };
   }
 
@@ -214,13 +218,15 @@ export async function verifySigV4(
     service: parsed.service,
     sha256: NodeSha256,
     applyChecksum: false,
+    // S3 signs the path as sent; every other service escapes it once more.
+    uriEscapePath: !s3,
   });
   // Only the signed headers take part, as received. When x-amz-content-sha256 is among them it
   // already equals the body's hash (checked above); otherwise the signer hashes the body itself.
   const signed = await signer.sign(
     {
       method: req.method,
-      protocol: "http:",
+      protocol: "https:",
       hostname,
       ...(port !== undefined ? { port } : {}),
       path: req.path,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { AwsOperation } from "./aws-api.js";
 import { AwsApiError, ConstraintCheck } from "./errors.js";
-import { optionalBoolean, optionalString, optionalStringList, optionalTags } from "./json-protocol.js";
+import { optionalBoolean, optionalString, optionalStringList, optionalTags, type JsonInput } from "./json-protocol.js";
 import {
   ACCOUNT_ID,
   PARTITION,
@@ -12,19 +13,7 @@ import {
 
 /** SSM Parameter Store: the few operations oidc-bridge uses, regional like the real service. */
 
-export interface JsonOpContext {
-  state: AwsState;
-  input: Record<string, unknown>;
-  now: number;
-  /** From the request's SigV4 credential scope. */
-  region: string;
-}
-
-export interface JsonOperation {
-  readonly write: boolean;
-  resource(input: Record<string, unknown>, region: string): string;
-  run(ctx: JsonOpContext): object;
-}
+export type JsonOperation = AwsOperation<JsonInput, object>;
 
 const PARAMETER_TYPES = ["String", "StringList", "SecureString"] as const;
 const TIERS = ["Standard", "Advanced", "Intelligent-Tiering"];

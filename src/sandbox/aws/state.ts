@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { SANDBOX_AWS_ACCOUNT_ID, SANDBOX_AWS_PARTITION } from "../constants.js";
+import type { ServiceContext } from "../harness/types.js";
 
 /**
  * The AWS sandbox's one persisted document (ctx.state / ctx.save). Plain JSON, so that a killed
@@ -116,4 +117,9 @@ export function initAwsState(): AwsState {
     parameters: {},
     sessions: {},
   };
+}
+
+/** The account's state document, loaded (or created) through the harness. */
+export function loadAwsState(ctx: ServiceContext): AwsState {
+  return ctx.state(initAwsState);
 }

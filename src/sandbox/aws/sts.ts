@@ -35,6 +35,8 @@ export const stsOperations: Record<string, QueryOperation> = {
   AssumeRoleWithWebIdentity: {
     // Changes nothing in the account; the session it records is only there to verify later calls.
     write: false,
+    persists: true,
+    deniedMessage: NOT_AUTHORIZED_WEB_IDENTITY,
     resource: (input) => input.str("RoleArn") ?? "*",
     run: async ({ state, input, now, caPem }) => {
       const roleArnText = input.str("RoleArn");
