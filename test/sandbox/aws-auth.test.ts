@@ -2,6 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect, rootCertificates } from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   CreateOpenIDConnectProviderCommand,
@@ -17,6 +18,7 @@ import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/a
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -26,6 +28,7 @@ let credentials: { accessKeyId: string; secretAccessKey: string };
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-auth-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
+  trustSandboxCa(sandbox.caPem);
   credentials = await readAwsSandboxCredentials(dir);
   endpoints = {
     iam: sandbox.endpoints.iam as string,
@@ -66,7 +69,7 @@ async function signedQuery(endpoint: string, service: string, body: string): Pro
   const signer = new SignatureV4({ credentials, region: "us-east-1", service, sha256: Sha256 });
   const signed = await signer.sign({
     method: "POST",
-    protocol: "http:",
+    protocol: "https:",
     hostname: url.hostname,
     port: Number(url.port),
     path: "/",
@@ -76,6 +79,31 @@ async function signedQuery(endpoint: string, service: string, body: string): Pro
   });
   return fetch(`${endpoint}/`, { method: "POST", headers: signed.headers, body });
 }
+
+/** Whether a TLS client trusting only `ca` accepts the listener's chain (SAN 127.0.0.1 included). */
+function tlsVerdict(endpoint: string, ca: readonly string[]): Promise<string> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const socket = connect(
+      { host: url.hostname, port: Number(url.port), ca: [...ca], rejectUnauthorized: false },
+      () => {
+        resolve(socket.authorized ? "authorized" : String(socket.authorizationError));
+        socket.end();
+      },
+    );
+    socket.once("error", reject);
+  });
+}
+
+describe("HTTPS like the real endpoints", () => {
+  test("IAM, STS and SSM listen on https, with a chain that only the sandbox CA makes trusted", async () => {
+    for (const endpoint of Object.values(endpoints)) {
+      expect(endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(await tlsVerdict(endpoint, [sandbox.caPem])).toBe("authorized");
+      expect(await tlsVerdict(endpoint, rootCertificates)).toBe("UNABLE_TO_GET_ISSUER_CERT_LOCALLY");
+    }
+  });
+});
 
 describe("SigV4 authentication", () => {
   test("the generated key is AKIA + 16 characters with a 40-character secret", () => {
@@ -167,7 +195,7 @@ describe("SigV4 authentication", () => {
     const body = "Action=ListOpenIDConnectProviders&Version=2010-05-08";
     const signed = await signer.sign({
       method: "POST",
-      protocol: "http:",
+      protocol: "https:",
       hostname: url.hostname,
       port: Number(url.port),
       path: "/",
@@ -192,6 +220,7 @@ describe("SigV4 authentication", () => {
       env: {},
       now: () => Date.now() + 20 * 60_000,
     });
+    trustSandboxCa(skewed.caPem);
     try {
       const creds = await readAwsSandboxCredentials(skewDir);
       const sts = new STSClient({
@@ -223,6 +252,7 @@ describe("access denial switch", () => {
       services: [createAwsService()],
       env: { [SANDBOX_ENV.deny]: "iam:CreateOpenIDConnectProvider, ssm:Put*" },
     });
+    trustSandboxCa(denied.caPem);
     creds = await readAwsSandboxCredentials(deniedDir);
   });
 
@@ -278,6 +308,7 @@ describe("access denial switch", () => {
     const env = { [SANDBOX_ENV.deny]: "*" };
     const allDir = await mkdtemp(join(tmpdir(), "aws-deny-all-"));
     const all = await startSandbox({ dir: allDir, services: [createAwsService()], env });
+    trustSandboxCa(all.caPem);
     try {
       const sts = new STSClient({
         region: "us-east-1",
@@ -301,6 +332,7 @@ describe("injected faults and latency", () => {
   ): Promise<void> {
     const faultDir = await mkdtemp(join(tmpdir(), "aws-fault-"));
     const s = await startSandbox({ dir: faultDir, services: [createAwsService()], env });
+    trustSandboxCa(s.caPem);
     try {
       await run(s, await readAwsSandboxCredentials(faultDir));
     } finally {
@@ -381,6 +413,7 @@ describe("persistence", () => {
     const stateDir = await mkdtemp(join(tmpdir(), "aws-restart-"));
     try {
       const first = await startSandbox({ dir: stateDir, services: [createAwsService()], env: {} });
+      trustSandboxCa(first.caPem);
       const creds = await readAwsSandboxCredentials(stateDir);
       // The SDK marks credential objects it is given, so it gets a copy.
       const ssm = new SSMClient({
@@ -394,6 +427,7 @@ describe("persistence", () => {
       await first.stop();
 
       const second = await startSandbox({ dir: stateDir, services: [createAwsService()], env: {} });
+      trustSandboxCa(second.caPem);
       try {
         expect(await readAwsSandboxCredentials(stateDir)).toEqual(creds);
         const again = new SSMClient({

@@ -37,6 +37,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -45,6 +46,7 @@ let iam: IAMClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-iam-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
+  trustSandboxCa(sandbox.caPem);
   const credentials = await readAwsSandboxCredentials(dir);
   iam = new IAMClient({
     region: "us-east-1",

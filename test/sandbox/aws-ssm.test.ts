@@ -18,6 +18,7 @@ import { readJournal } from "../../src/sandbox/harness/journal.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -27,6 +28,7 @@ let ssmWest: SSMClient;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "aws-ssm-"));
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
+  trustSandboxCa(sandbox.caPem);
   const credentials = await readAwsSandboxCredentials(dir);
   ssm = new SSMClient({
     region: "us-east-1",

@@ -24,6 +24,7 @@ import type { SandboxService } from "../../src/sandbox/harness/types.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 /** A minimal HTTPS OIDC issuer on the sandbox CA: discovery document and key set. */
 function issuerService(keys: JWK[]): SandboxService {
@@ -67,6 +68,7 @@ beforeAll(async () => {
   const ecJwk = { ...(await exportJWK(ec.publicKey)), kid: "e1", alg: "ES256", use: "sig" };
   dir = await mkdtemp(join(tmpdir(), "aws-sts-"));
   sandbox = await startSandbox({ dir, services: [createAwsService(), issuerService([jwk, ecJwk])], env: {} });
+  trustSandboxCa(sandbox.caPem);
   const credentials = await readAwsSandboxCredentials(dir);
   sts = new STSClient({
     region: "us-east-1",

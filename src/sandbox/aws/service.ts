@@ -31,7 +31,8 @@ function listener(name: string): Listener {
 export function createAwsService(): SandboxService {
   return {
     name: "aws",
-    listeners: Object.keys(LISTENERS).map((name) => ({ name, tls: false })),
+    // HTTPS like the real endpoints, on the sandbox CA that clients trust in-process.
+    listeners: Object.keys(LISTENERS).map((name) => ({ name, tls: true })),
     latencyMs: LATENCY_MS,
     faultResponse: (name, status) => listener(name).fault(status),
     async start(ctx) {
