@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import {
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
@@ -20,32 +20,11 @@ import {
   STSClient,
 } from "@aws-sdk/client-sts";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
-import type { SandboxService } from "../../src/sandbox/harness/types.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
-
-/** A minimal HTTPS OIDC issuer on the sandbox CA: discovery document and key set. */
-function issuerService(keys: JWK[]): SandboxService {
-  return {
-    name: "test-issuer",
-    listeners: [{ name: "issuer", tls: true }],
-    faultResponse: () => ({ status: 500, operation: "Fault" }),
-    handle(req, ctx) {
-      const base = ctx.endpoints.issuer;
-      if (req.path === "/tenant/.well-known/openid-configuration") {
-        return Promise.resolve({
-          status: 200,
-          operation: "Discovery",
-          body: { issuer: `${base}/tenant/`, jwks_uri: `${base}/keys` },
-        });
-      }
-      if (req.path === "/keys") return Promise.resolve({ status: 200, operation: "Keys", body: { keys } });
-      return Promise.resolve({ status: 404, operation: "NotFound", body: "" });
-    },
-  };
-}
 
 let dir: string;
 let sandbox: RunningSandbox;

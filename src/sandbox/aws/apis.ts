@@ -5,6 +5,8 @@ import { rolePolicyOperations } from "./iam-role-policies.js";
 import { roleOperations } from "./iam-roles.js";
 import { jsonProtocol, type JsonInput } from "./json-protocol.js";
 import { IAM_NAMESPACE, queryProtocol, STS_NAMESPACE, type QueryInput, type QueryOpResult } from "./query-protocol.js";
+import { restXmlProtocol, type RestXmlResult, type S3Input } from "./rest-xml-protocol.js";
+import { s3Operations, S3_ROUTES } from "./s3.js";
 import { ssmOperations } from "./ssm.js";
 import { stsOperations } from "./sts.js";
 
@@ -54,5 +56,20 @@ export const SSM_API: AwsApi<JsonInput, object> = {
     internal: () => new AwsApiError("InternalServerError", 500, "An internal error occurred."),
     throttle: () => new AwsApiError("ThrottlingException", 400, "Rate exceeded"),
     unavailable,
+  },
+};
+
+export const S3_API: AwsApi<S3Input, RestXmlResult> = {
+  signingName: "s3",
+  protocol: restXmlProtocol(S3_ROUTES),
+  operations: s3Operations,
+  unsigned: new Set(),
+  neverDenied: new Set(),
+  accessDenied: (message) => new AwsApiError("AccessDenied", 403, message),
+  faults: {
+    internal: () => new AwsApiError("InternalError", 500, "We encountered an internal error. Please try again."),
+    // S3 throttles with 503 SlowDown, not 429.
+    throttle: () => new AwsApiError("SlowDown", 503, "Please reduce your request rate."),
+    unavailable: () => new AwsApiError("ServiceUnavailable", 503, "Service is unable to handle request."),
   },
 };

@@ -1,6 +1,6 @@
 /**
  * One error type for every emulated AWS API; each protocol renders it in its own wire shape
- * (query: `<ErrorResponse>` XML, JSON 1.1: `{"__type", "message"}`).
+ * (query: `<ErrorResponse>` XML, JSON 1.1: `{"__type", "message"}`, S3: `<Error>` XML).
  */
 export class AwsApiError extends Error {
   constructor(
@@ -9,6 +9,8 @@ export class AwsApiError extends Error {
     message: string | undefined,
     /** The query protocol's `<Type>`: Receiver for the service's own failures. */
     readonly fault: "Sender" | "Receiver" = status >= 500 ? "Receiver" : "Sender",
+    /** Extra elements S3 adds to its `<Error>` (BucketName, AWSAccessKeyId, ArgumentName, …). */
+    readonly details: Readonly<Record<string, string>> = {},
   ) {
     super(message ?? "");
     this.name = code;

@@ -31,4 +31,6 @@ export const LATENCY_MS: Readonly<Record<string, number>> = {
   AddTagsToResource: 100,
   RemoveTagsFromResource: 100,
   ListTagsForResource: 80,
+  ListBuckets: 150,
+  GetBucketLocation: 60,
 };

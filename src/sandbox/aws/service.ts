@@ -1,12 +1,12 @@
 import type { SandboxRequest, SandboxResponse, SandboxService, ServiceContext } from "../harness/types.js";
-import { IAM_API, SSM_API, STS_API } from "./apis.js";
+import { IAM_API, S3_API, SSM_API, STS_API } from "./apis.js";
 import { LATENCY_MS } from "./latency.js";
 import { handleAwsRequest, injectedFault } from "./pipeline.js";
 import { loadAwsState } from "./state.js";
 
 /**
- * The AWS side of the sandbox: IAM and STS (query protocol) and SSM (JSON 1.1), each on its own
- * listener, sharing one account state. Every request is authenticated with SigV4 against the key
+ * The AWS side of the sandbox: IAM and STS (query protocol), SSM (JSON 1.1) and S3 (REST-XML),
+ * each on its own listener, sharing one account state. Every request is authenticated with SigV4 against the key
  * generated on first start (or temporary credentials STS issued), except the calls AWS itself
  * accepts unsigned.
  */
@@ -20,6 +20,7 @@ const LISTENERS: Readonly<Record<string, Listener>> = {
   iam: { handle: (req, ctx) => handleAwsRequest(IAM_API, req, ctx), fault: (status) => injectedFault(IAM_API, status) },
   sts: { handle: (req, ctx) => handleAwsRequest(STS_API, req, ctx), fault: (status) => injectedFault(STS_API, status) },
   ssm: { handle: (req, ctx) => handleAwsRequest(SSM_API, req, ctx), fault: (status) => injectedFault(SSM_API, status) },
+  s3: { handle: (req, ctx) => handleAwsRequest(S3_API, req, ctx), fault: (status) => injectedFault(S3_API, status) },
 };
 
 function listener(name: string): Listener {

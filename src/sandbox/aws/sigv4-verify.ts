@@ -46,7 +46,7 @@ export interface SigningSecret {
 export type SigV4Failure =
   | { kind: "missing" }
   | { kind: "incomplete"; message: string }
-  | { kind: "unknownKey" }
+  | { kind: "unknownKey"; accessKeyId: string }
   /** A temporary key presented without its session token, or with another one. */
   | { kind: "badToken" }
   | { kind: "expiredToken" }
@@ -128,7 +128,7 @@ export async function verifySigV4(
   if (typeof parsed === "string") return { ok: false, kind: "incomplete", message: parsed };
 
   const secret = lookup(parsed.accessKeyId);
-  if (!secret) return { ok: false, kind: "unknownKey" };
+  if (!secret) return { ok: false, kind: "unknownKey", accessKeyId: parsed.accessKeyId };
 
   if (parsed.service !== expectedService) {
     return {

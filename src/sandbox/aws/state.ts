@@ -55,6 +55,13 @@ export interface ParameterRecord {
   tags: AwsTag[];
 }
 
+/** An S3 bucket: only what ListBuckets and GetBucketLocation show. */
+export interface BucketRecord {
+  name: string;
+  region: string;
+  creationDate: string;
+}
+
 /** Temporary credentials handed out by AssumeRoleWithWebIdentity, usable to sign requests. */
 export interface SessionRecord {
   accessKeyId: string;
@@ -76,6 +83,8 @@ export interface AwsState {
   parameters: Record<string, Record<string, ParameterRecord>>;
   /** Keyed by access key id. */
   sessions: Record<string, SessionRecord>;
+  /** Keyed by bucket name. */
+  buckets: Record<string, BucketRecord>;
 }
 
 export const ACCOUNT_ID = SANDBOX_AWS_ACCOUNT_ID;
@@ -108,7 +117,21 @@ export function sessionToken(): string {
   return `IQoJb3JpZ2luX2VjE${randomBytes(300).toString("base64")}`;
 }
 
-export function initAwsState(): AwsState {
+/**
+ * The buckets a new sandbox account holds, so that "list my buckets" (the end-to-end check of a
+ * working identity) has something to show. Nothing in oidc-bridge creates buckets.
+ */
+export function seedBuckets(nowMs: number): Record<string, BucketRecord> {
+  const creationDate = new Date(nowMs).toISOString();
+  const seeds = [
+    { name: "oidc-bridge-sandbox-data", region: "eu-central-1" },
+    { name: "oidc-bridge-sandbox-logs", region: "us-east-1" },
+    { name: "oidc-bridge-sandbox-reports", region: "eu-west-1" },
+  ];
+  return Object.fromEntries(seeds.map((b) => [b.name, { ...b, creationDate }]));
+}
+
+export function initAwsState(nowMs = Date.now()): AwsState {
   return {
     schema: 1,
     credentials: { accessKeyId: uniqueId("AKIA", 16), secretAccessKey: secretKey(), userId: uniqueId("AIDA", 17) },
@@ -116,10 +139,16 @@ export function initAwsState(): AwsState {
     roles: {},
     parameters: {},
     sessions: {},
+    buckets: seedBuckets(nowMs),
   };
 }
 
-/** The account's state document, loaded (or created) through the harness. */
+/**
+ * The account's state document, loaded (or created) through the harness. A document written
+ * before S3 was emulated gets the seed buckets, so an existing sandbox folder keeps working.
+ */
 export function loadAwsState(ctx: ServiceContext): AwsState {
-  return ctx.state(initAwsState);
+  const state = ctx.state(() => initAwsState(ctx.now()));
+  (state as Partial<AwsState>).buckets ??= seedBuckets(ctx.now());
+  return state;
 }

@@ -1,6 +1,6 @@
 /**
- * Just enough XML for the AWS query protocol's answers: element trees built from plain values.
- * Everything that is text goes through `escapeXml`, names never come from requests.
+ * Just enough XML for AWS's XML answers (query protocol, S3): element trees built from plain
+ * values. Everything that is text goes through `escapeXml`, names never come from requests.
  */
 export type XmlValue =
   string | number | boolean | Date | undefined | readonly XmlValue[] | { readonly [name: string]: XmlValue };
@@ -30,20 +30,38 @@ export function isoSeconds(date: Date | string | number): string {
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/**
- * Renders the children of an element: an object gives one element per key (undefined skipped), an
- * array gives `<member>` elements (the query protocol's list encoding), scalars give text.
- */
-export function renderXml(value: XmlValue): string {
-  if (value === undefined) return "";
+/** How a service spells lists and dates: the query protocol and S3 differ in both. */
+export interface XmlStyle {
+  /** "member": a list is `<member>` children of its element; "flattened": the element repeats per item. */
+  readonly lists: "member" | "flattened";
+  readonly dates: (date: Date) => string;
+}
+
+export const QUERY_XML: XmlStyle = { lists: "member", dates: isoSeconds };
+/** S3 prints timestamps with milliseconds ("2019-10-12T17:50:30.000Z"). */
+export const S3_XML: XmlStyle = { lists: "flattened", dates: (date) => date.toISOString() };
+
+function scalar(value: string | number | boolean | Date, style: XmlStyle): string {
   if (typeof value === "string") return escapeXml(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (value instanceof Date) return isoSeconds(value);
-  if (Array.isArray(value)) return value.map((item) => `<member>${renderXml(item as XmlValue)}</member>`).join("");
+  if (value instanceof Date) return style.dates(value);
+  return String(value);
+}
+
+/**
+ * Renders the children of an element: an object gives one element per key (undefined skipped),
+ * scalars give text, and lists follow the style (`<member>` items, or the element repeated).
+ */
+export function renderXml(value: XmlValue, style: XmlStyle = QUERY_XML): string {
+  if (value === undefined) return "";
+  if (Array.isArray(value))
+    return value.map((item) => `<member>${renderXml(item as XmlValue, style)}</member>`).join("");
+  if (typeof value !== "object" || value instanceof Date)
+    return scalar(value as string | number | boolean | Date, style);
   let out = "";
   for (const [name, inner] of Object.entries(value as Record<string, XmlValue>)) {
     if (inner === undefined) continue;
-    out += `<${name}>${renderXml(inner)}</${name}>`;
+    const items: readonly XmlValue[] = style.lists === "flattened" && Array.isArray(inner) ? inner : [inner];
+    for (const item of items) out += `<${name}>${renderXml(item, style)}</${name}>`;
   }
   return out;
 }
