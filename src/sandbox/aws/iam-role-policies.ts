@@ -1,5 +1,6 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import { paginate, type QueryOperation } from "./iam-common.js";
+import { parsePolicyArn } from "./iam-policy-arn.js";
 import { checkRoleName, roleResource, requireRole } from "./iam-roles.js";
 import { findManagedPolicy, type ManagedPolicy } from "./managed-policies.js";
 import type { QueryInput } from "./query-protocol.js";
@@ -14,16 +15,12 @@ function policyArnInput(input: QueryInput, check = new ConstraintCheck()): strin
   const arn = input.str("PolicyArn");
   if (check.required(arn, "policyArn")) check.length(arn, "policyArn", 20, 2048);
   check.throwIfAny();
-  const value = arn as string;
-  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(value)) {
-    throw new AwsApiError("InvalidInput", 400, `ARN ${value} is not valid.`);
-  }
-  return value;
+  return parsePolicyArn(arn as string).arn;
 }
 
-function requirePolicy(input: QueryInput, check = new ConstraintCheck()): ManagedPolicy {
+async function requirePolicy(input: QueryInput, check = new ConstraintCheck()): Promise<ManagedPolicy> {
   const arn = policyArnInput(input, check);
-  const policy = findManagedPolicy(arn);
+  const policy = await findManagedPolicy(arn);
   if (!policy) throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} was not found.`);
   return policy;
 }
@@ -44,9 +41,9 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
   AttachRolePolicy: {
     write: true,
     resource: roleResource,
-    run: ({ state, input }) => {
+    run: async ({ state, input }) => {
       const { role, arn } = roleAndPolicy(state, input);
-      if (!findManagedPolicy(arn))
+      if (!(await findManagedPolicy(arn)))
         throw new AwsApiError("NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);
       if (!role.attachedPolicyArns.includes(arn)) {
         if (role.attachedPolicyArns.length >= MAX_POLICIES_PER_ROLE) {
@@ -85,8 +82,7 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
       check.pattern(prefix, "pathPrefix", /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/");
       check.throwIfAny();
       const role = requireRole(state, input);
-      // Every policy the sandbox knows lives at path "/".
-      const attached = prefix === "/" ? role.attachedPolicyArns : [];
+      const attached = role.attachedPolicyArns.filter((arn) => parsePolicyArn(arn).path.startsWith(prefix));
       const { page, IsTruncated, Marker } = paginate(attached, input);
       return {
         result: {
@@ -101,21 +97,20 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
   GetPolicy: {
     write: false,
     resource: (input) => input.str("PolicyArn") ?? "*",
-    run: ({ state, input }) => {
-      const p = requirePolicy(input);
+    run: async ({ state, input }) => {
+      const p = await requirePolicy(input);
       return {
         result: {
           Policy: {
             PolicyName: p.name,
             PolicyId: p.policyId,
             Arn: p.arn,
-            Path: "/",
+            Path: p.path,
             DefaultVersionId: p.defaultVersionId,
             AttachmentCount: attachmentCount(state, p.arn),
             PermissionsBoundaryUsageCount: Object.values(state.roles).filter((r) => r.permissionsBoundaryArn === p.arn)
               .length,
             IsAttachable: true,
-            Description: p.description,
             CreateDate: new Date(p.createDate),
             UpdateDate: new Date(p.updateDate),
             Tags: [],
@@ -128,12 +123,12 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
   GetPolicyVersion: {
     write: false,
     resource: (input) => input.str("PolicyArn") ?? "*",
-    run: ({ input }) => {
+    run: async ({ input }) => {
       const versionId = input.str("VersionId");
       const check = new ConstraintCheck();
       if (check.required(versionId, "versionId"))
         check.pattern(versionId, "versionId", /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, "v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?");
-      const p = requirePolicy(input, check);
+      const p = await requirePolicy(input, check);
       // Only the default version's document is kept; older versions are not emulated.
       if (versionId !== p.defaultVersionId) {
         throw new AwsApiError(

@@ -8,6 +8,7 @@ import {
   tagsXml,
   type QueryOperation,
 } from "./iam-common.js";
+import { parsePolicyArn } from "./iam-policy-arn.js";
 import { findManagedPolicy } from "./managed-policies.js";
 import { taggingOperations } from "./iam-tagging.js";
 import { parseTrustPolicy, type ParsedStatement } from "./policy-document.js";
@@ -59,10 +60,9 @@ function checkDescription(check: ConstraintCheck, text: string | undefined): voi
 }
 
 /** A permissions boundary must be a managed policy that exists (IAM's wording for one that does not). */
-function requireBoundaryPolicy(arn: string): void {
-  if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/.+$/.test(arn))
-    throw new AwsApiError("InvalidInput", 400, `ARN ${arn} is not valid.`);
-  if (!findManagedPolicy(arn))
+async function requireBoundaryPolicy(arn: string): Promise<void> {
+  parsePolicyArn(arn);
+  if (!(await findManagedPolicy(arn)))
     throw new AwsApiError("NoSuchEntity", 404, `Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 
@@ -104,7 +104,7 @@ export const roleOperations: Record<string, QueryOperation> = {
   CreateRole: {
     write: true,
     resource: (input) => roleArn(input.str("Path") ?? "/", input.str("RoleName") ?? "*"),
-    run: ({ state, input, now }) => {
+    run: async ({ state, input, now }) => {
       const name = input.str("RoleName");
       const path = input.str("Path") ?? "/";
       const document = input.str("AssumeRolePolicyDocument");
@@ -123,7 +123,7 @@ export const roleOperations: Record<string, QueryOperation> = {
       checkTags(check, tags);
       check.throwIfAny();
       rejectDuplicateTagKeys(tags);
-      if (boundary !== undefined) requireBoundaryPolicy(boundary);
+      if (boundary !== undefined) await requireBoundaryPolicy(boundary);
 
       const roleName = name as string;
       if (findRoleByName(state, roleName)) {

@@ -1,163 +1,96 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import { PARTITION } from "./state.js";
+
 /**
- * The AWS managed policies the sandbox knows, with their documents as AWS publishes them.
- * ReadOnlyAccess's real document lists several hundred service prefixes; a representative excerpt
- * is kept (the sandbox never evaluates identity policies, only shows them).
+ * Every AWS managed policy (1,493, as AWS published them in June 2026): name, path, default
+ * version, dates and document, read from `data/managed-policies.json.gz` the first time an
+ * operation needs one (about 3 MB of JSON: not worth parsing for a sandbox that never asks).
  */
+
 export interface ManagedPolicy {
   name: string;
+  /** "/", "/service-role/", "/aws-service-role/", "/job-function/" or "/root-task/". */
+  path: string;
   arn: string;
   policyId: string;
-  description: string;
   defaultVersionId: string;
   createDate: string;
   updateDate: string;
+  /** The default version's document, as JSON text. */
   document: string;
 }
 
-function policy(
-  name: string,
-  policyId: string,
-  description: string,
-  defaultVersionId: string,
-  createDate: string,
-  updateDate: string,
-  document: object,
-): ManagedPolicy {
-  return {
-    name,
-    arn: `arn:aws:iam::aws:policy/${name}`,
-    policyId,
-    description,
-    defaultVersionId,
-    createDate,
-    updateDate,
-    document: JSON.stringify(document),
-  };
+interface PolicyFile {
+  policies: Record<
+    string,
+    { path: string; defaultVersionId: string; createDate: string; updateDate: string; document: unknown }
+  >;
 }
 
-const POLICIES: readonly ManagedPolicy[] = [
-  policy(
-    "AmazonS3ReadOnlyAccess",
-    "ANPAIZTJ4DXE7G6AGAE6M",
-    "Provides read only access to all buckets via the AWS Management Console.",
-    "v3",
-    "2015-02-06T18:40:59Z",
-    "2023-08-10T21:31:39Z",
-    {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Action: ["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"],
-          Resource: "*",
-        },
-      ],
-    },
-  ),
-  policy(
-    "AmazonS3FullAccess",
-    "ANPAIFIR6V6BVTRAHWINE",
-    "Provides full access to all buckets via the AWS Management Console.",
-    "v2",
-    "2015-02-06T18:40:58Z",
-    "2021-09-27T20:16:37Z",
-    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:*", "s3-object-lambda:*"], Resource: "*" }] },
-  ),
-  policy(
-    "ReadOnlyAccess",
-    "ANPAILL3HVNFSB6DCOWYQ",
-    "Provides read-only access to AWS services and resources.",
-    "v120",
-    "2015-02-06T18:39:48Z",
-    "2024-06-25T17:38:51Z",
-    {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "ReadOnlyActions",
-          Effect: "Allow",
-          Action: [
-            "acm:Describe*",
-            "acm:Get*",
-            "acm:List*",
-            "cloudformation:Describe*",
-            "cloudformation:Get*",
-            "cloudformation:List*",
-            "cloudtrail:Describe*",
-            "cloudtrail:Get*",
-            "cloudtrail:List*",
-            "cloudwatch:Describe*",
-            "cloudwatch:Get*",
-            "cloudwatch:List*",
-            "dynamodb:BatchGet*",
-            "dynamodb:Describe*",
-            "dynamodb:Get*",
-            "dynamodb:List*",
-            "dynamodb:Query",
-            "dynamodb:Scan",
-            "ec2:Describe*",
-            "ec2:Get*",
-            "iam:Generate*",
-            "iam:Get*",
-            "iam:List*",
-            "iam:Simulate*",
-            "kms:Describe*",
-            "kms:Get*",
-            "kms:List*",
-            "lambda:Get*",
-            "lambda:List*",
-            "logs:Describe*",
-            "logs:Get*",
-            "logs:FilterLogEvents",
-            "logs:StartQuery",
-            "logs:StopQuery",
-            "logs:TestMetricFilter",
-            "s3:Describe*",
-            "s3:Get*",
-            "s3:List*",
-            "secretsmanager:Describe*",
-            "secretsmanager:GetResourcePolicy",
-            "secretsmanager:List*",
-            "sns:Get*",
-            "sns:List*",
-            "sqs:Get*",
-            "sqs:List*",
-            "sqs:Receive*",
-            "ssm:Describe*",
-            "ssm:Get*",
-            "ssm:List*",
-            "sts:GetCallerIdentity",
-          ],
-          Resource: "*",
-        },
-      ],
-    },
-  ),
-  policy(
-    "AdministratorAccess",
-    "ANPAIWMBCKSKIEE64ZLYK",
-    "Provides full access to AWS services and resources.",
-    "v1",
-    "2015-02-06T18:39:46Z",
-    "2015-02-06T18:39:46Z",
-    { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
-  ),
-  policy(
-    "AmazonSSMReadOnlyAccess",
-    "ANPAJODSKQGGJTHRYZ5FC",
-    "Provides read only access to Amazon SSM.",
-    "v1",
-    "2015-05-29T17:44:19Z",
-    "2015-05-29T17:44:19Z",
-    {
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"], Resource: "*" }],
-    },
-  ),
-];
+/** Where the file sits under the package root; `files` in package.json ships this folder. */
+const DATA_FILE = ["src", "sandbox", "aws", "data", "managed-policies.json.gz"];
 
-const BY_ARN = new Map(POLICIES.map((p) => [p.arn, p]));
+/**
+ * The data file, found from this module's folder upwards: the module runs from
+ * `src/sandbox/aws/` under vitest and from `dist/` or `dist/chunks/` when bundled.
+ */
+export function findManagedPolicyFile(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, ...DATA_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`no ${DATA_FILE.join("/")} above ${from}: the package is incomplete`);
+  }
+}
 
-export function findManagedPolicy(arn: string): ManagedPolicy | undefined {
-  return BY_ARN.get(arn);
+/**
+ * The snapshot has no policy ids; each gets a stable made-up one in IAM's form (ANPA + 17
+ * characters), derived from its ARN.
+ */
+function policyId(arn: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const digest = createHash("sha256").update(arn).digest();
+  let id = "ANPA";
+  for (let i = 0; i < 17; i++) id += alphabet[(digest[i] ?? 0) % alphabet.length];
+  return id;
+}
+
+async function load(): Promise<ReadonlyMap<string, ManagedPolicy>> {
+  const raw = await promisify(gunzip)(await readFile(findManagedPolicyFile()));
+  const file = JSON.parse(raw.toString("utf8")) as PolicyFile;
+  const byArn = new Map<string, ManagedPolicy>();
+  for (const [name, p] of Object.entries(file.policies)) {
+    const arn = `arn:${PARTITION}:iam::aws:policy${p.path}${name}`;
+    byArn.set(arn, {
+      name,
+      path: p.path,
+      arn,
+      policyId: policyId(arn),
+      defaultVersionId: p.defaultVersionId,
+      createDate: p.createDate,
+      updateDate: p.updateDate,
+      document: JSON.stringify(p.document),
+    });
+  }
+  return byArn;
+}
+
+let loading: Promise<ReadonlyMap<string, ManagedPolicy>> | undefined;
+
+function managedPolicies(): Promise<ReadonlyMap<string, ManagedPolicy>> {
+  loading ??= load().catch((err: unknown) => {
+    loading = undefined;
+    throw err;
+  });
+  return loading;
+}
+
+/** The AWS managed policy with exactly this ARN: no case folding, no path normalisation. */
+export async function findManagedPolicy(arn: string): Promise<ManagedPolicy | undefined> {
+  return (await managedPolicies()).get(arn);
 }
