@@ -1,4 +1,3 @@
-import { createHash, createHmac } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/a
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
+import { NodeSha256 } from "../helpers/node-sha256.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
@@ -42,31 +42,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Bytes = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: Bytes): Buffer =>
-  typeof data === "string"
-    ? Buffer.from(data)
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: Bytes) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: Bytes): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
 /** A hand-made signed query-protocol call, for what the SDK cannot send (unknown actions). */
 async function signedQuery(endpoint: string, service: string, body: string): Promise<Response> {
   const url = new URL(endpoint);
-  const signer = new SignatureV4({ credentials, region: "us-east-1", service, sha256: Sha256 });
+  const signer = new SignatureV4({ credentials, region: "us-east-1", service, sha256: NodeSha256 });
   const signed = await signer.sign({
     method: "POST",
     protocol: "https:",
@@ -191,7 +170,7 @@ describe("SigV4 authentication", () => {
 
   test("a body altered after signing is SignatureDoesNotMatch", async () => {
     const url = new URL(endpoints.iam);
-    const signer = new SignatureV4({ credentials, region: "us-east-1", service: "iam", sha256: Sha256 });
+    const signer = new SignatureV4({ credentials, region: "us-east-1", service: "iam", sha256: NodeSha256 });
     const body = "Action=ListOpenIDConnectProviders&Version=2010-05-08";
     const signed = await signer.sign({
       method: "POST",

@@ -1,4 +1,3 @@
-import { createHash, createHmac } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
@@ -12,6 +11,7 @@ import { readJournal, startSandbox, type RunningSandbox } from "../../src/sandbo
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
+import { NodeSha256 } from "../helpers/node-sha256.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 /**
@@ -29,27 +29,6 @@ interface Reply {
   status: number;
   body: string;
   headers: Record<string, string | string[] | undefined>;
-}
-
-type Bytes = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: Bytes): Buffer =>
-  typeof data === "string"
-    ? Buffer.from(data)
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: Bytes) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: Bytes): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
 }
 
 let dir: string;
@@ -95,7 +74,7 @@ async function s3Get(
       credentials: options.credentials,
       region: "eu-central-1",
       service: "s3",
-      sha256: Sha256,
+      sha256: NodeSha256,
       uriEscapePath: false,
     });
     const signed = await signer.sign({

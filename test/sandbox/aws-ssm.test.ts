@@ -161,6 +161,15 @@ describe("SSM Parameter Store", () => {
     );
   });
 
+  test("a name 15 levels deep is accepted; 16 levels is HierarchyLevelLimitExceededException", async () => {
+    const levels = (n: number): string => Array.from({ length: n }, (_, i) => `/l${i + 1}`).join("");
+    const ok = await ssm.send(new PutParameterCommand({ Name: levels(15), Value: "v", Type: "String" }));
+    expect(ok.Version).toBe(1);
+    const err = await rejection(ssm.send(new PutParameterCommand({ Name: levels(16), Value: "v", Type: "String" })));
+    expect(err.name).toBe("HierarchyLevelLimitExceededException");
+    expect(err.message).toMatch(/^A hierarchy can have a maximum of 15 levels\./);
+  });
+
   test("an empty Value and a KeyId outside its pattern fail validation", async () => {
     const empty = await rejection(ssm.send(new PutParameterCommand({ Name: "/empty", Value: "", Type: "String" })));
     expect(empty.name).toBe("ValidationException");
@@ -199,9 +208,10 @@ describe("SSM Parameter Store", () => {
       }),
     );
     const listed = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/tagged" }));
+    // Listed sorted by key, not in the order added.
     expect(listed.TagList).toEqual([
-      { Key: "managed-by", Value: "oidc-bridge" },
       { Key: "env", Value: "dev" },
+      { Key: "managed-by", Value: "oidc-bridge" },
     ]);
     const err = await rejection(
       ssm.send(

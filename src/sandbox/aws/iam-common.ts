@@ -23,8 +23,19 @@ export function checkTags(check: ConstraintCheck, tags: readonly AwsTag[] | unde
   });
 }
 
-/** IAM tag keys are unique regardless of case, in one request and on one resource. */
-export function rejectDuplicateTagKeys(tags: readonly AwsTag[]): void {
+/**
+ * What IAM checks in tags after model validation: keys under AWS's reserved "aws:" prefix are
+ * refused, and keys are unique regardless of case, in one request and on one resource.
+ */
+export function checkTagKeysAllowed(tags: readonly AwsTag[]): void {
+  const reserved = tags.find((tag) => /^aws:/i.test(tag.Key));
+  if (reserved) {
+    throw new AwsApiError(
+      "InvalidInput",
+      400,
+      `Tag key ${reserved.Key} is not valid: keys beginning with "aws:" are reserved for AWS use.`,
+    );
+  }
   const seen = new Set<string>();
   for (const tag of tags) {
     const key = tag.Key.toLowerCase();
@@ -57,13 +68,13 @@ export function removeTags(existing: readonly AwsTag[], keys: readonly string[])
   return existing.filter((t) => !drop.has(t.Key.toLowerCase()));
 }
 
-export function tagsXml(tags: readonly AwsTag[]): XmlValue {
-  return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+/** IAM documents "the returned list of tags is sorted by tag key" for its tag lists. */
+export function sortedByKey(tags: readonly AwsTag[]): AwsTag[] {
+  return [...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
 }
 
-/** Where IAM documents "the returned list of tags is sorted by tag key" (OIDC providers). */
 export function sortedTagsXml(tags: readonly AwsTag[]): XmlValue {
-  return tagsXml([...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)));
+  return sortedByKey(tags).map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
 /** UntagRole / UntagOpenIDConnectProvider: up to 50 keys, each a valid tag key. */

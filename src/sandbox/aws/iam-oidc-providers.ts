@@ -1,7 +1,7 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
+  checkTagKeysAllowed,
   checkTags,
-  rejectDuplicateTagKeys,
   sortedTagsXml,
   type QueryOpContext,
   type QueryOperation,
@@ -128,7 +128,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
         );
       }
       checkThumbprintContent(given);
-      rejectDuplicateTagKeys(tags);
+      checkTagKeysAllowed(tags);
       const arn = providerArn(stored);
       const refuseDuplicate = (): void => {
         if (state.oidcProviders[arn])

@@ -1,11 +1,11 @@
 import { AwsApiError, ConstraintCheck } from "./errors.js";
 import {
+  checkTagKeysAllowed,
   checkTags,
-  rejectDuplicateTagKeys,
   POLICY_TEXT_PATTERN,
   ROLE_NAME_PATTERN,
   ROLE_NAME_SHOWN,
-  tagsXml,
+  sortedTagsXml,
   type QueryOperation,
 } from "./iam-common.js";
 import { parsePolicyArn } from "./iam-policy-arn.js";
@@ -91,7 +91,7 @@ function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): Xm
       role.permissionsBoundaryArn !== undefined
         ? { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: role.permissionsBoundaryArn }
         : undefined,
-    Tags: withTags && role.tags.length > 0 ? tagsXml(role.tags) : undefined,
+    Tags: withTags && role.tags.length > 0 ? sortedTagsXml(role.tags) : undefined,
     RoleLastUsed: withLastUsed ? {} : undefined,
   };
 }
@@ -122,7 +122,7 @@ export const roleOperations: Record<string, QueryOperation> = {
       check.length(boundary, "permissionsBoundary", 20, 2048);
       checkTags(check, tags);
       check.throwIfAny();
-      rejectDuplicateTagKeys(tags);
+      checkTagKeysAllowed(tags);
       if (boundary !== undefined) await requireBoundaryPolicy(boundary);
 
       const roleName = name as string;

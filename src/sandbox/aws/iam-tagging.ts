@@ -4,9 +4,10 @@ import {
   checkTags,
   mergeTags,
   paginate,
-  rejectDuplicateTagKeys,
+  checkTagKeysAllowed,
   removeTags,
-  tagsXml,
+  sortedByKey,
+  sortedTagsXml,
   type QueryOperation,
 } from "./iam-common.js";
 import type { QueryInput } from "./query-protocol.js";
@@ -31,7 +32,8 @@ export interface TaggingSpec<T extends Taggable> {
 
 /**
  * Tag, Untag and List…Tags behave the same for every taggable IAM entity: all invalid members in
- * one ValidationError, duplicate keys refused, keys matched case-insensitively, lists paged.
+ * one ValidationError, reserved and duplicate keys refused, keys matched case-insensitively,
+ * lists sorted by key and paged.
  */
 export function taggingOperations<T extends Taggable>(spec: TaggingSpec<T>): Record<string, QueryOperation> {
   return {
@@ -46,7 +48,7 @@ export function taggingOperations<T extends Taggable>(spec: TaggingSpec<T>): Rec
         checkTags(check, tags);
         check.throwIfAny();
         const entity = spec.find(state, input);
-        rejectDuplicateTagKeys(tags ?? []);
+        checkTagKeysAllowed(tags ?? []);
         entity.tags = mergeTags(entity.tags, tags ?? [], spec.quota);
         return {};
       },
@@ -70,8 +72,8 @@ export function taggingOperations<T extends Taggable>(spec: TaggingSpec<T>): Rec
       write: false,
       resource: spec.resource,
       run: ({ state, input }) => {
-        const { page, IsTruncated, Marker } = paginate(spec.find(state, input).tags, input);
-        return { result: { Tags: tagsXml(page), IsTruncated, Marker } };
+        const { page, IsTruncated, Marker } = paginate(sortedByKey(spec.find(state, input).tags), input);
+        return { result: { Tags: sortedTagsXml(page), IsTruncated, Marker } };
       },
     },
   };

@@ -34,7 +34,13 @@ const ADVANCED_MAX_VALUE = 8192;
 const MAX_HIERARCHY_LEVELS = 15;
 const MAX_VERSIONS = 100;
 const MAX_TAGS = 50;
-const SSM_TAG_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
+const SSM_TAG_VALUE_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
+const SSM_TAG_VALUE_SHOWN = "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$";
+/** SSM's TagKey pattern also refuses AWS's reserved prefix, in any case. */
+const SSM_TAG_KEY_PATTERN = {
+  test: (key: string): boolean => !/^aws:/i.test(key) && /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(key),
+};
+const SSM_TAG_KEY_SHOWN = "^(?!^(?i)aws:)(?=^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$).*$";
 
 /** AWS's answer for any malformed name, whatever is wrong with it (it only ever names "ssm"). */
 const BAD_NAME =
@@ -80,7 +86,7 @@ function checkWritableName(name: string): void {
     throw new AwsApiError(
       "HierarchyLevelLimitExceededException",
       400,
-      `Parameter path exceeds the maximum hierarchy level of ${MAX_HIERARCHY_LEVELS}: ${name}`,
+      `A hierarchy can have a maximum of ${MAX_HIERARCHY_LEVELS} levels. For more information, see Requirements and constraints for parameter names in the Amazon Web Services Systems Manager User Guide.`,
     );
   }
 }
@@ -95,9 +101,9 @@ function checkSsmTags(check: ConstraintCheck, tags: readonly AwsTag[] | undefine
   check.listLength(tags, "tags", 1000);
   tags.forEach((tag, i) => {
     check.length(tag.Key, `tags.${i + 1}.member.key`, 1, 128);
-    check.pattern(tag.Key, `tags.${i + 1}.member.key`, SSM_TAG_PATTERN, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+    check.pattern(tag.Key, `tags.${i + 1}.member.key`, SSM_TAG_KEY_PATTERN, SSM_TAG_KEY_SHOWN);
     check.length(tag.Value, `tags.${i + 1}.member.value`, 1, 256);
-    check.pattern(tag.Value, `tags.${i + 1}.member.value`, SSM_TAG_PATTERN, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+    check.pattern(tag.Value, `tags.${i + 1}.member.value`, SSM_TAG_VALUE_PATTERN, SSM_TAG_VALUE_SHOWN);
   });
 }
 
@@ -342,8 +348,8 @@ export const ssmOperations: Record<string, JsonOperation> = {
       check.members(keys, "tagKeys", {
         min: 1,
         max: 128,
-        pattern: SSM_TAG_PATTERN,
-        shown: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+        pattern: SSM_TAG_KEY_PATTERN,
+        shown: SSM_TAG_KEY_SHOWN,
       });
       const [record] = requireTaggable(state, input, region, check);
       const drop = new Set(keys);
@@ -357,7 +363,8 @@ export const ssmOperations: Record<string, JsonOperation> = {
     resource: (input, region) => parameterArn(region, resourceName(input.ResourceId)),
     run: ({ state, input, region }) => {
       const [record] = requireTaggable(state, input, region);
-      return { TagList: record.tags };
+      // Sorted by key, like IAM's tag lists.
+      return { TagList: [...record.tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0)) };
     },
   },
 };

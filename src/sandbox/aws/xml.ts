@@ -5,8 +5,17 @@
 export type XmlValue =
   string | number | boolean | Date | undefined | readonly XmlValue[] | { readonly [name: string]: XmlValue };
 
+/**
+ * Characters XML 1.0 cannot carry even as references (controls other than tab/LF/CR, U+FFFE/F,
+ * unpaired surrogates). They can only come from echoed input that is being refused; a strict
+ * parser (botocore's expat) would reject the whole answer, so they become U+FFFD.
+ */
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- control characters are what it must find
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (ch) => {
+  return text.replace(NOT_XML, "\uFFFD").replace(/[&<>"'\r]/g, (ch) => {
     switch (ch) {
       case "&":
         return "&amp;";
