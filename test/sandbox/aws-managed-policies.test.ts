@@ -18,6 +18,7 @@ import {
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { findManagedPolicy, findManagedPolicyFile } from "../../src/sandbox/aws/managed-policies.js";
+import { endpointOf } from "../helpers/endpoint.js";
 import { rejection } from "../helpers/rejection.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
@@ -43,7 +44,12 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
   trustSandboxCa(sandbox.caPem);
   const credentials = await readAwsSandboxCredentials(dir);
-  iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials, maxAttempts: 1 });
+  iam = new IAMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials,
+    maxAttempts: 1,
+  });
   await iam.send(
     new CreateRoleCommand({
       RoleName: "policy-holder",
@@ -166,7 +172,7 @@ describe("the built CLI", () => {
       const credentials = await readAwsSandboxCredentials(dirname(started.caFile).replace(/\/ca$/, ""));
       const client = new IAMClient({
         region: "us-east-1",
-        endpoint: started.endpoints.iam,
+        endpoint: endpointOf(started.endpoints, "iam"),
         credentials,
         maxAttempts: 1,
       });

@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { readJournal, startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
+import { endpointOf } from "../helpers/endpoint.js";
 import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
 import { NodeSha256 } from "../helpers/node-sha256.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
@@ -66,7 +67,7 @@ async function s3Get(
   path: string,
   options: { credentials?: Credentials; query?: Record<string, string>; bucketHost?: string; endpoint?: string } = {},
 ): Promise<Reply> {
-  const endpoint = new URL(options.endpoint ?? (sandbox.endpoints.s3 as string));
+  const endpoint = new URL(options.endpoint ?? endpointOf(sandbox.endpoints, "s3"));
   const host = options.bucketHost ? `${options.bucketHost}.localhost:${endpoint.port}` : endpoint.host;
   let headers: Record<string, string> = { host };
   if (options.credentials) {
@@ -118,7 +119,11 @@ const element = (xml: string, name: string): string | undefined =>
 
 /** Temporary credentials from AssumeRoleWithWebIdentity for a role the sandbox issuer's token may assume. */
 async function federatedCredentials(): Promise<Credentials> {
-  const iam = new IAMClient({ region: "eu-central-1", endpoint: sandbox.endpoints.iam, credentials: longTerm });
+  const iam = new IAMClient({
+    region: "eu-central-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials: longTerm,
+  });
   const issuer = `${sandbox.endpoints.issuer}/tenant/`;
   const provider = await iam.send(
     new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["api://oidc-bridge"] }),
@@ -141,7 +146,7 @@ async function federatedCredentials(): Promise<Credentials> {
     }),
   );
   iam.destroy();
-  const sts = new STSClient({ region: "eu-central-1", endpoint: sandbox.endpoints.sts });
+  const sts = new STSClient({ region: "eu-central-1", endpoint: endpointOf(sandbox.endpoints, "sts") });
   const out = await sts.send(
     new AssumeRoleWithWebIdentityCommand({
       RoleArn: "arn:aws:iam::123456789012:role/bucket-lister",
@@ -273,7 +278,7 @@ describe("S3 permissions and faults", () => {
     try {
       const reply = await s3Get("/", {
         credentials: await readAwsSandboxCredentials(deniedDir),
-        endpoint: denied.endpoints.s3 as string,
+        endpoint: endpointOf(denied.endpoints, "s3"),
       });
       expect([reply.status, element(reply.body, "Code")]).toEqual([403, "AccessDenied"]);
       expect(element(reply.body, "Message")).toContain("is not authorized to perform: s3:ListAllMyBuckets");
@@ -296,7 +301,7 @@ describe("S3 permissions and faults", () => {
       try {
         const reply = await s3Get("/", {
           credentials: await readAwsSandboxCredentials(oldDir),
-          endpoint: second.endpoints.s3 as string,
+          endpoint: endpointOf(second.endpoints, "s3"),
         });
         expect(names(reply.body)).toHaveLength(3);
       } finally {
@@ -310,6 +315,6 @@ describe("S3 permissions and faults", () => {
   test("an injected throttle is S3's 503 SlowDown, not a 429", () => {
     const reply = createAwsService().faultResponse("s3", 429, 1);
     expect(reply.status).toBe(503);
-    expect(String(reply.body)).toContain("<Code>SlowDown</Code>");
+    expect(typeof reply.body === "string" ? reply.body : "").toContain("<Code>SlowDown</Code>");
   });
 });

@@ -24,6 +24,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { NodeSha256 } from "../helpers/node-sha256.js";
+import { endpointOf } from "../helpers/endpoint.js";
 import { rejection } from "../helpers/rejection.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
@@ -50,8 +51,18 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dir, services: [createAwsService()], env: {} });
   trustSandboxCa(sandbox.caPem);
   credentials = await readAwsSandboxCredentials(dir);
-  iam = new IAMClient({ region: "us-east-1", endpoint: sandbox.endpoints.iam, credentials, maxAttempts: 1 });
-  ssm = new SSMClient({ region: "us-east-1", endpoint: sandbox.endpoints.ssm, credentials, maxAttempts: 1 });
+  iam = new IAMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "iam"),
+    credentials,
+    maxAttempts: 1,
+  });
+  ssm = new SSMClient({
+    region: "us-east-1",
+    endpoint: endpointOf(sandbox.endpoints, "ssm"),
+    credentials,
+    maxAttempts: 1,
+  });
   await iam.send(new CreateRoleCommand({ RoleName: "tagged", AssumeRolePolicyDocument: TRUST, Tags: UNSORTED }));
   const provider = await iam.send(
     new CreateOpenIDConnectProviderCommand({ Url: "https://tags.example.com/", ThumbprintList: ["a".repeat(40)] }),
@@ -156,7 +167,7 @@ describe("a NUL in a tag value is refused", () => {
   });
 
   test("the refusal is well-formed XML: the echoed NUL is not in the document", async () => {
-    const url = new URL(sandbox.endpoints.iam as string);
+    const url = new URL(endpointOf(sandbox.endpoints, "iam"));
     const body = "Action=TagRole&Version=2010-05-08&RoleName=tagged&Tags.member.1.Key=k&Tags.member.1.Value=a%00b";
     const signer = new SignatureV4({ credentials, region: "us-east-1", service: "iam", sha256: NodeSha256 });
     const signed = await signer.sign({

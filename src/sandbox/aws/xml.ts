@@ -64,8 +64,7 @@ export function renderXml(value: XmlValue, style: XmlStyle = QUERY_XML): string 
   if (value === undefined) return "";
   if (Array.isArray(value))
     return value.map((item) => `<member>${renderXml(item as XmlValue, style)}</member>`).join("");
-  if (typeof value !== "object" || value instanceof Date)
-    return scalar(value as string | number | boolean | Date, style);
+  if (typeof value !== "object" || value instanceof Date) return scalar(value, style);
   let out = "";
   for (const [name, inner] of Object.entries(value as Record<string, XmlValue>)) {
     if (inner === undefined) continue;
