@@ -227,7 +227,7 @@ describe("IAM OpenID Connect providers", () => {
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
   });
 
-  test("a loopback URL with a port is accepted (the sandbox's own issuers); list and delete", async () => {
+  test("a loopback URL with a port is accepted (the sandbox's own issuers); list, and delete twice (idempotent)", async () => {
     const out = await iam.send(
       new CreateOpenIDConnectProviderCommand({
         Url: "https://127.0.0.1:8443/tenant/",
@@ -238,6 +238,8 @@ describe("IAM OpenID Connect providers", () => {
     expect(out.OpenIDConnectProviderArn).toBe("arn:aws:iam::123456789012:oidc-provider/127.0.0.1:8443/tenant/");
     const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
     expect(list.OpenIDConnectProviderList?.map((p) => p.Arn)).toContain(out.OpenIDConnectProviderArn);
+    await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
+    // Documented as idempotent: deleting it again succeeds.
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn }));
     const gone = await rejection(
       iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: out.OpenIDConnectProviderArn })),

@@ -74,17 +74,23 @@ function checkProviderArn(check: ConstraintCheck, input: QueryInput): void {
   if (check.required(arn, "openIDConnectProviderArn")) check.length(arn, "openIDConnectProviderArn", 20, 2048);
 }
 
-function requireProvider(
-  state: AwsState,
-  input: QueryInput,
-  check = new ConstraintCheck(),
-): [string, OidcProviderRecord] {
+/** The provider ARN member, model-validated with the operation's other members, then its form. */
+function providerArnInput(input: QueryInput, check = new ConstraintCheck()): string {
   checkProviderArn(check, input);
   check.throwIfAny();
   const value = input.str("OpenIDConnectProviderArn") as string;
   if (!/^arn:[a-z-]+:iam::\d{12}:oidc-provider\/.+$/.test(value)) {
     throw new AwsApiError("InvalidInput", 400, `ARN ${value} is not valid.`);
   }
+  return value;
+}
+
+function requireProvider(
+  state: AwsState,
+  input: QueryInput,
+  check = new ConstraintCheck(),
+): [string, OidcProviderRecord] {
+  const value = providerArnInput(input, check);
   const provider = state.oidcProviders[value];
   if (!provider) throw new AwsApiError("NoSuchEntity", 404, `OpenIDConnect Provider not found for arn ${value}`);
   return [value, provider];
@@ -195,8 +201,8 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
     write: true,
     resource: arnResource,
     run: ({ state, input }) => {
-      const [arn] = requireProvider(state, input);
-      delete state.oidcProviders[arn];
+      // Documented as idempotent: deleting a provider that does not exist succeeds.
+      delete state.oidcProviders[providerArnInput(input)];
       return {};
     },
   },
