@@ -140,7 +140,7 @@ export const rolePolicyOperations: Record<string, QueryOperation> = {
       return {
         result: {
           PolicyVersion: {
-            Document: encodeURIComponent(p.document),
+            Document: encodeURIComponent(JSON.stringify(p.document)),
             VersionId: p.defaultVersionId,
             IsDefaultVersion: true,
             CreateDate: new Date(p.updateDate),

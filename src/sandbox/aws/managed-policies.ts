@@ -22,8 +22,8 @@ export interface ManagedPolicy {
   defaultVersionId: string;
   createDate: string;
   updateDate: string;
-  /** The default version's document, as JSON text. */
-  document: string;
+  /** The default version's document, as parsed (serialised only when GetPolicyVersion asks). */
+  document: unknown;
 }
 
 interface PolicyFile {
@@ -74,7 +74,7 @@ async function load(): Promise<ReadonlyMap<string, ManagedPolicy>> {
       defaultVersionId: p.defaultVersionId,
       createDate: p.createDate,
       updateDate: p.updateDate,
-      document: JSON.stringify(p.document),
+      document: p.document,
     });
   }
   return byArn;
