@@ -31,7 +31,7 @@ const overlaps = (a: JournalEntry, b: JournalEntry): boolean => {
 describe("oidc-bridge up against the sandbox", () => {
   test("builds trust and identity as one graph: the provider is created while the Azure side is", async () => {
     // Realistic durations, scaled down: each create takes long enough for overlap to be visible.
-    const run = await up({ OIDC_BRIDGE_SANDBOX_PROFILE: "realistic", OIDC_BRIDGE_SANDBOX_LATENCY_SCALE: "0.1" });
+    const run = await up({ OIDC_BRIDGE_SANDBOX_PROFILE: "realistic", OIDC_BRIDGE_SANDBOX_LATENCY_SCALE: "0.5" });
     expect(run.exitCode, JSON.stringify(run.events.at(-1))).toBe(0);
     const state = await readState(stateDir);
     expect(state?.resources.map((r) => [r.kind, r.status, r.createdByUs]).sort()).toEqual(
