@@ -69,6 +69,12 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
+    // The launcher is CommonJS for start-up speed (see bin/oidc-bridge.cjs).
+    files: ["bin/**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Core code reports through the Reporter, never straight to the console.
     files: ["src/**/*.ts"],
     rules: { "no-console": "error" },

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Start-up cost of the CLI against a bare node start: median wall time of N runs each.
 // Goal: `--help` and `status` under 1.5x `node -e 0`, i.e. no cloud SDK on those paths.
+//
+// The commands run in turn, one of each per round in a shuffled order, and each ratio is the
+// median of the per-round ratios: on a shared machine the load drifts, and timing one command's
+// runs after the other's would measure the drift as much as the command.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +14,8 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const runs = Number(process.env.BENCH_RUNS ?? 15);
-const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "oidc-bridge.js");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = join(root, require(join(root, "package.json")).bin["oidc-bridge"]);
 const stateDir = mkdtempSync(join(tmpdir(), "oidc-bridge-bench-"));
 // `status` reads and validates a real state file (two layers done), not an empty folder.
 const now = new Date().toISOString();
@@ -49,30 +54,45 @@ writeFileSync(
   { mode: 0o600 },
 );
 
-function median(command, args) {
-  const times = [];
-  spawnSync(command, args, { stdio: "ignore" }); // warm the file cache
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: "ignore" });
-    if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+const commands = [
+  { name: "node -e 0", args: ["-e", "0"] },
+  // The floor for any commander CLI: loading commander and the built-ins it needs, nothing else.
+  {
+    name: "commander alone",
+    args: ["-e", `require(${JSON.stringify(require.resolve("commander"))})`],
+    note: " (reference)",
+  },
+  { name: "oidc-bridge --help", args: [bin, "--help"] },
+  { name: "oidc-bridge status", args: [bin, "--state-dir", stateDir, "status"] },
+];
+
+function time(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { stdio: "ignore" });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 try {
-  const bare = median(process.execPath, ["-e", "0"]);
-  // The floor for any commander CLI: loading commander and the built-ins it needs, nothing else.
-  const commander = median(process.execPath, ["-e", `require(${JSON.stringify(require.resolve("commander"))})`]);
-  const help = median(process.execPath, [bin, "--help"]);
-  const status = median(process.execPath, [bin, "--state-dir", stateDir, "status"]);
-  console.log(`runs per command: ${runs} (median wall time)`);
-  console.log(`node -e 0              ${bare.toFixed(1)} ms`);
-  console.log(`commander alone        ${commander.toFixed(1)} ms  ratio ${(commander / bare).toFixed(2)}x (reference)`);
-  console.log(`oidc-bridge --help     ${help.toFixed(1)} ms  ratio ${(help / bare).toFixed(2)}x`);
-  console.log(`oidc-bridge status     ${status.toFixed(1)} ms  ratio ${(status / bare).toFixed(2)}x`);
+  for (const command of commands) time(command.args); // warm the file and compile caches
+  const times = commands.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    const order = commands.map((_, i) => i).sort(() => Math.random() - 0.5);
+    for (const i of order) times[i].push(time(commands[i].args));
+  }
+  console.log(`runs per command: ${runs}, in turn (median wall time; ratio = median of per-round ratios)`);
+  commands.forEach((command, i) => {
+    const ms = `${median(times[i]).toFixed(1)} ms`;
+    if (i === 0) return console.log(`${command.name.padEnd(22)} ${ms}`);
+    const ratio = median(times[i].map((t, round) => t / times[0][round]));
+    console.log(`${command.name.padEnd(22)} ${ms.padStart(9)}  ratio ${ratio.toFixed(2)}x${command.note ?? ""}`);
+  });
 } finally {
   rmSync(stateDir, { recursive: true, force: true });
 }

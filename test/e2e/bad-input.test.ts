@@ -9,10 +9,10 @@ import { fileURLToPath } from "node:url";
 // The built CLI against malformed configs, flags, paths and variables. Every case must fail with
 // its documented exit code and a message naming what is wrong and the fix, with no stack trace, no
 // state folder created, no mode changed and no cloud called. Each case runs the built bundle's
-// main (what bin/oidc-bridge.js runs) in this process, to stay fast; a sample of them also runs as
-// its own process through bin/oidc-bridge.js, exit status and all.
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
-const bundle = new URL("../../dist/main.js", import.meta.url).href;
+// main (what bin/oidc-bridge.cjs runs) in this process, to stay fast; a sample of them also runs as
+// its own process through bin/oidc-bridge.cjs, exit status and all.
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
+const bundle = new URL("../../dist/main.cjs", import.meta.url).href;
 type Main = (
   argv: readonly string[],
   io: {

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // The built CLI, as a user runs it (npm test builds first).
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 const example = fileURLToPath(new URL("../../config.example.json", import.meta.url));
 
 let dir: Awaited<ReturnType<typeof tempDir>>;

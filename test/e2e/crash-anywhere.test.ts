@@ -8,7 +8,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 
 // The built CLI with the sandbox in its own process: "die after N writes" kills that process the
 // moment the N-th cloud write has been answered, as a crash or a kill -9 at the worst time would.
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 /** The cloud writes a first `up` makes: provider, group, identity, role, attachment, parameter. */
 const WRITES = 6;
 const CREATES = [

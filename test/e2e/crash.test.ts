@@ -7,7 +7,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 
 // The built CLI with the sandbox in its own process: "die after N writes" kills that process the
 // moment the N-th write has been answered, as a crash or a Ctrl-C at the worst time would.
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => (dir = await tempDir()));

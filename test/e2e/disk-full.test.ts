@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { canMountTmpfs, mountTmpfs, type Tmpfs } from "../helpers/tmpfs.js";
 
 // A full disk, for real: the state folder on a 64 KiB tmpfs of the test's own, filled up.
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 const mountable = await canMountTmpfs();
 let fs: Tmpfs | undefined;
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { readAzureSandboxSecret } from "../../src/sandbox/azure/index.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 let dir: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => (dir = await tempDir()));
 afterAll(async () => dir.cleanup());

@@ -7,7 +7,7 @@ import { readJournal } from "../../src/sandbox/harness/index.js";
 import { readState } from "../../src/state/store.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-const bin = fileURLToPath(new URL("../../bin/oidc-bridge.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
 const recorder = fileURLToPath(new URL("../fixtures/module-recorder.mjs", import.meta.url));
 
 let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -150,7 +150,7 @@ describe("AWS managed policies over IAM", () => {
 describe("the built CLI", () => {
   test("its sandbox finds the policy data from dist/ and serves a service-role policy", async () => {
     const cwd = await mkdtemp(join(tmpdir(), "aws-managed-dist-"));
-    const child = spawn(process.execPath, [join(root, "bin/oidc-bridge.js"), "--json", "sandbox", "start"], {
+    const child = spawn(process.execPath, [join(root, "bin/oidc-bridge.cjs"), "--json", "sandbox", "start"], {
       cwd,
       env: { ...process.env },
     });
