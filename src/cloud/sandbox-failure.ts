@@ -43,5 +43,25 @@ export function checkSandboxEnv(env: Readonly<Record<string, string | undefined>
 
 function fromSandbox(err: unknown): unknown {
   if (!isSandboxError(err)) return err;
+  // A full disk is not a sandbox setting to fix: it is the same failure as anywhere else.
+  const full = diskFullCause(err);
+  if (full) {
+    return new BridgeError(`disk full at ${full.path ?? "the sandbox folder"}`, {
+      code: "DISK_FULL",
+      hint: "free some space (or raise the quota) and run the command again; no file was left half-written",
+      cause: err,
+    });
+  }
   return new BridgeError(err.message, { code: CODES[err.code], hint: err.hint, cause: err });
+}
+
+function diskFullCause(err: unknown): { path?: string | undefined } | undefined {
+  // Bounded: causes nest a few levels at most.
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    const errno = current as NodeJS.ErrnoException;
+    if (errno.code === "ENOSPC" || errno.code === "EDQUOT") return { path: errno.path };
+    current = current.cause;
+  }
+  return undefined;
 }
