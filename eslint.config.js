@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript is outside the TypeScript project: no type information to check with.
-    files: ["**/*.js", "**/*.mjs"],
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
