@@ -192,6 +192,8 @@ async function sourcesLoaded(record: string): Promise<string[]> {
   const urls = (await readFile(record, "utf8")).split("\n").filter((u) => u.startsWith(dist));
   const sources = new Set<string>();
   for (const url of urls) {
+    // The bundler's own runtime helper chunk comes from no source file and has no map.
+    if (/\/rolldown-runtime-[^/]+$/.test(url)) continue;
     const map = JSON.parse(await readFile(`${fileURLToPath(url)}.map`, "utf8")) as { sources: string[] };
     for (const source of map.sources) sources.add(source.replace(/^(\.\.\/)+/, ""));
   }
