@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 
 export interface OpenSshKeyPair {
-  /** `-----BEGIN OPENSSH PRIVATE KEY-----` text, unencrypted. */
+  /** OpenSSH's own private key file format (openssh-key-v1, PEM-armoured), unencrypted. */
   readonly private: string;
   /** `ssh-ed25519 AAAA… comment`. */
   readonly public: string;
@@ -41,9 +41,14 @@ export function generateEd25519(comment: string): OpenSshKeyPair {
   ]);
   const lines = body.toString("base64").match(/.{1,70}/g) ?? [];
   return {
-    private: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    private: `${armor("BEGIN")}\n${lines.join("\n")}\n${armor("END")}\n`,
     public: `ssh-ed25519 ${publicBlob.toString("base64")} ${comment}`,
   };
+}
+
+/** The PEM armour line OpenSSH writes around its key files. */
+function armor(edge: "BEGIN" | "END"): string {
+  return `-----${edge} OPENSSH PRIVATE KEY-----`;
 }
 
 function uint32(n: number): Buffer {
