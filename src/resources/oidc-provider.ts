@@ -123,8 +123,10 @@ export const oidcProvider: ResourceNode<ProviderObserved, ProviderOutputs> = {
         resource,
         reason: `add client ID ${audience}${existing.clientIds.length ? ` (keeping ${existing.clientIds.join(", ")})` : ""}`,
         async apply({ ports, store }) {
-          await (await ports.oidcProviders()).addClientId(arn, audience);
+          // Recorded first: a crash right after the call must not hide the change from `destroy`
+          // (removing a client ID that was never added is a no-op in IAM).
           await store.put(record(owner.createdByUs, after));
+          await (await ports.oidcProviders()).addClientId(arn, audience);
           return undefined;
         },
       });
@@ -151,8 +153,8 @@ export const oidcProvider: ResourceNode<ProviderObserved, ProviderOutputs> = {
         resource,
         reason: `add thumbprint${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (keeping the ${existing.thumbprints.length - dropped.length} already there${dropped.length ? `; dropping the oldest, ${dropped.join(", ")}, as IAM allows ${MAX_THUMBPRINTS}` : ""})`,
         async apply({ ports, store }) {
-          await (await ports.oidcProviders()).updateThumbprints(arn, next);
           await store.put(record(owner.createdByUs, after));
+          await (await ports.oidcProviders()).updateThumbprints(arn, next);
           return undefined;
         },
       });
