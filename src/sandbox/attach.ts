@@ -25,6 +25,11 @@ export async function attachSandbox(stateDir: string, options: AttachOptions = {
     owned: false,
     pid: info.pid,
     instanceId: info.instanceId,
+    async endpoint(name) {
+      // The serving process rewrites running.json whenever a long-lived listener opens or closes.
+      const now = await findRunning(dir);
+      return now?.instanceId === info.instanceId ? now.endpoints[name] : undefined;
+    },
     close: () => Promise.resolve(),
   };
 }

@@ -22,3 +22,11 @@ export const SANDBOX_ENV = {
   journalBodies: "OIDC_BRIDGE_SANDBOX_JOURNAL_BODIES", // 1: also headers and bodies, redacted
   deny: "OIDC_BRIDGE_SANDBOX_DENY", // comma list of "iam:CreateRole", "iam:*", "*": AccessDenied
 } as const;
+
+/** The what-is-my-IP endpoint of the sandbox (as https://checkip.amazonaws.com). */
+export const CHECKIP_LISTENER = "checkip";
+
+/** The listener of the SSH server of the sandbox VM whose public IP this is: `tcp://127.0.0.1:<port>`. */
+export function vmSshListenerName(publicIp: string): string {
+  return `ssh@${publicIp}`;
+}

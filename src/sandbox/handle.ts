@@ -19,6 +19,12 @@ export interface SandboxHandle {
   readonly instanceId: string;
   /** The 0600 shell file with the sandbox's credentials, when this process published one. */
   readonly envFile?: string;
+  /**
+   * An endpoint as it is now, including listeners opened after this handle was made (a VM's SSH
+   * server, its metadata service): read live from the harness, or again from running.json when
+   * another process serves the sandbox. Names: see `vmSshListenerName` and `CHECKIP_LISTENER`.
+   */
+  endpoint(name: string): Promise<string | undefined>;
   /** Stops the sandbox if this process owns it (and removes running.json and env.sh); else nothing. */
   close(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export {
   SANDBOX_ENV,
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_TENANT_ID,
+  CHECKIP_LISTENER,
+  vmSshListenerName,
 } from "./constants.js";
 export { SandboxError, isSandboxError, type SandboxErrorCode } from "./harness/sandbox-error.js";
 export { sandboxDir } from "./paths.js";

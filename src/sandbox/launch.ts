@@ -95,6 +95,7 @@ export async function launchSandbox(
     pid: process.pid,
     instanceId: sandbox.instanceId,
     ...(envFile ? { envFile } : {}),
+    endpoint: (name) => Promise.resolve(sandbox.endpoints[name]),
     async close() {
       // Unlisted first, so no other command attaches to a sandbox that is going away.
       await unpublish();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIPv4 } from "node:net";
 
 /** The listener name the lead mounts this under (the write-up asks https://checkip.amazonaws.com). */
-export const CHECKIP_LISTENER = "checkip";
+export { CHECKIP_LISTENER } from "../constants.js";
 
 /**
  * What the sandbox's what-is-my-IP answers for a caller on this machine. Every sandbox caller is
