@@ -1,3 +1,4 @@
+import type { JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
 import { checkClaims, type ExpectedClaims } from "../../src/oidc/claims.js";
 import { diagnoseStsError, parseCliError } from "../../src/verify/sts-errors.js";
@@ -10,7 +11,7 @@ const expected: ExpectedClaims = {
   now,
 };
 const good = { iss: expected.issuer, aud: "api://AzureADTokenExchange", sub: "principal-1", exp: now + 20 * 3600 };
-const statusOf = (claims: object, id: string) => checkClaims(claims, expected).find((c) => c.id === id);
+const statusOf = (claims: JWTPayload, id: string) => checkClaims(claims, expected).find((c) => c.id === id);
 
 describe("token claims as AWS will judge them", () => {
   it("passes a v1 token for the provider's audience and the trusted subject", () => {
