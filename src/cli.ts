@@ -56,6 +56,25 @@ export function buildProgram(run: Runner, version: string): Command {
       run(cmd, async (ctx) => (await import("./commands/identity.js")).identity(ctx, { dryRun: opts.dryRun === true })),
     );
 
+  program
+    .command("configure")
+    .description("set up the token on the VM: refresher, hourly timer, a fresh token, the AWS profile")
+    .option("--dry-run", "print the plan and change nothing")
+    .option("--role-arn-from-ssm", "take the role ARN from the SSM parameter instead of the state file")
+    .action((opts: { dryRun?: boolean; roleArnFromSsm?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) =>
+        (await import("./commands/configure.js")).configure(ctx, {
+          dryRun: opts.dryRun === true,
+          roleArnFromSsm: opts.roleArnFromSsm === true,
+        }),
+      ),
+    );
+
+  program
+    .command("verify")
+    .description("check the whole bridge, from here and on the VM; exit 0 only if every check passes (no changes)")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/verify.js")).verify(ctx)));
+
   const config = program.command("config").description("check the config or print its schema");
   config
     .command("check")

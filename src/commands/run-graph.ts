@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
+import { loadConfig, type ConfigFlags } from "../config/load-config.js";
 import { configFlags, type CommandContext } from "../context.js";
 import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
@@ -22,6 +22,8 @@ export interface GraphRunOptions {
   readonly command: string;
   readonly layers: readonly LayerName[];
   readonly dryRun: boolean;
+  /** The command's own flags that set config values (`--role-arn-from-ssm`). */
+  readonly flags?: ConfigFlags;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     file: ctx.globals.config,
     sandbox: ctx.globals.sandbox,
     env: ctx.io.env,
-    flags: configFlags(ctx.globals),
+    flags: { ...configFlags(ctx.globals), ...options.flags },
   });
   // A bad sandbox switch fails before the state folder is made.
   if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
@@ -62,8 +64,8 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     );
     if (session.sandbox && !session.sandbox.owned)
       reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
+    const ports = createCloudPorts(session);
     try {
-      const ports = createCloudPorts(session);
       const tags = ownedTags(config, store.deploymentId);
       const facts = new Facts(config, ports, reporter, { issuerHost: session.azure.endpoints.stsHost });
       const plan = await planGraph(
@@ -96,6 +98,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
         ...summaries.reduce<Record<string, unknown>>((all, s) => ({ ...all, ...s.data }), {}),
       });
     } finally {
+      await ports.close();
       await session.close();
     }
   } finally {

@@ -15,6 +15,8 @@ export interface ConfigFlags {
   readonly awsRegion?: string | undefined;
   readonly subscription?: string | undefined;
   readonly tenant?: string | undefined;
+  /** --role-arn-from-ssm */
+  readonly roleArnFrom?: "ssm" | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -53,6 +55,7 @@ const FLAG_KEYS: ReadonlyArray<readonly [keyof ConfigFlags, readonly string[], s
   ["awsRegion", ["aws", "region"], "--aws-region"],
   ["subscription", ["azure", "subscriptionId"], "--subscription"],
   ["tenant", ["azure", "tenantId"], "--tenant"],
+  ["roleArnFrom", ["configure", "roleArnFrom"], "--role-arn-from-ssm"],
 ];
 
 /** Sandbox identities that no file, flag or variable may move away from the sandbox. */

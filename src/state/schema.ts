@@ -81,6 +81,18 @@ const parameterRecord = z.strictObject({
   }),
 });
 
+/** What `configure` put on the VM; the files go with the VM, so `destroy` has nothing to undo. */
+const vmSetupRecord = z.strictObject({
+  kind: z.literal("vm-setup"),
+  ...common,
+  attributes: z.strictObject({
+    host: z.string(),
+    profile: z.string(),
+    scheduler: z.enum(["systemd", "cron", "none"]),
+    roleArn: z.string(),
+  }),
+});
+
 export const resourceRecord = z.discriminatedUnion("kind", [
   providerRecord,
   resourceGroupRecord,
@@ -88,6 +100,7 @@ export const resourceRecord = z.discriminatedUnion("kind", [
   roleRecord,
   attachmentRecord,
   parameterRecord,
+  vmSetupRecord,
 ]);
 export type ResourceRecord = z.infer<typeof resourceRecord>;
 export type RecordKind = ResourceRecord["kind"];

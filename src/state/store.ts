@@ -85,6 +85,17 @@ export interface StateView {
   find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined;
 }
 
+/** The read side of a state document, for commands that read without the lock (`verify`). */
+export function stateView(state: Pick<State, "deploymentId" | "resources">): StateView {
+  const records = <K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[] =>
+    state.resources.filter((r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer));
+  return {
+    deploymentId: state.deploymentId,
+    records,
+    find: (kind, id) => records(kind).find((r) => id === undefined || sameId(r.id, id)),
+  };
+}
+
 /**
  * The one state document, held under the backend's lock for a command's lifetime. Every change
  * goes through one queue and is written at once (atomically, previous version kept), so
@@ -130,13 +141,11 @@ export class StateStore implements StateView {
   }
 
   records<K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[] {
-    return this.current.resources.filter(
-      (r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer),
-    );
+    return stateView(this.current).records(kind, layer);
   }
 
   find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined {
-    return this.records(kind).find((r) => id === undefined || sameId(r.id, id));
+    return stateView(this.current).find(kind, id);
   }
 
   /** Records (or replaces, by kind + id) a resource. */

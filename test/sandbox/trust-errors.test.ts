@@ -61,6 +61,8 @@ beforeAll(async () => {
     ssm: unused,
     resourceGroups: unused,
     identities: unused,
+    vmHost: unused,
+    close: () => Promise.resolve(),
   };
 });
 afterAll(async () => {
