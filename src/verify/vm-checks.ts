@@ -95,7 +95,11 @@ function scheduleCheck(seen: Awaited<ReturnType<typeof observeVmSetup>>): CheckR
  */
 async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
   const { host, facts } = input;
-  const env = input.profile === "default" ? "" : `AWS_PROFILE=${shQuote(input.profile)} `;
+  // The CLI caches assumed-role credentials in ~/.aws/cli/cache for up to an hour, which would
+  // hide a changed trust policy or a deleted provider: each check runs with a fresh, empty home
+  // and reads the user's own config and credentials files explicitly.
+  const profile = input.profile === "default" ? "" : `AWS_PROFILE=${shQuote(input.profile)} `;
+  const env = `t=$(mktemp -d) || exit 1; trap 'rm -rf "$t"' EXIT; AWS_CONFIG_FILE="$HOME/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$HOME/.aws/credentials" HOME="$t" ${profile}`;
   const created = facts.role?.createdAt?.getTime();
   let delay = 5_000;
   for (;;) {
