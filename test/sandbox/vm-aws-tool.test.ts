@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import type { SandboxRequest } from "../../src/sandbox/harness/types.js";
 import { loadOrCreateCa } from "../../src/sandbox/harness/ca.js";
 import { verifySigV4 } from "../../src/sandbox/aws/sigv4-verify.js";
+import { vmAwsMode } from "../../src/sandbox/vm/index.js";
 import { runAwsStandIn, writeAwsConfig, writeAwsStandIn, type ToolRun } from "../helpers/aws-standin.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -473,5 +474,16 @@ describe("aws stand-in: TLS", () => {
     const untrusted = await run(["s3", "ls"], { AWS_ENDPOINT_URL: secure.url });
     expect(untrusted.code).toBe(255);
     expect(untrusted.stderr).toContain(`SSL validation failed for ${secure.url}/ [SSL: CERTIFICATE_VERIFY_FAILED]`);
+  });
+});
+
+describe("sandbox VM: choosing the aws a VM runs", () => {
+  test("OIDC_BRIDGE_SANDBOX_VM_AWS picks standin, host or auto (the default), and a typo fails loudly", () => {
+    expect(vmAwsMode({})).toBe("auto");
+    expect(vmAwsMode({ OIDC_BRIDGE_SANDBOX_VM_AWS: "standin" })).toBe("standin");
+    expect(vmAwsMode({ OIDC_BRIDGE_SANDBOX_VM_AWS: "host" })).toBe("host");
+    expect(() => vmAwsMode({ OIDC_BRIDGE_SANDBOX_VM_AWS: "stand-in" })).toThrow(
+      'OIDC_BRIDGE_SANDBOX_VM_AWS is "stand-in": use "standin"',
+    );
   });
 });
