@@ -11,7 +11,7 @@ import { readJournal, startSandbox, type RunningSandbox } from "../../src/sandbo
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { endpointOf } from "../helpers/endpoint.js";
-import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
+import { issuerService, webIdentityTrust } from "../helpers/sandbox-oidc-issuer.js";
 import { NodeSha256 } from "../helpers/node-sha256.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
@@ -128,21 +128,10 @@ async function federatedCredentials(): Promise<Credentials> {
   const provider = await iam.send(
     new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["api://oidc-bridge"] }),
   );
-  const hostPath = issuer.replace("https://", "");
   await iam.send(
     new CreateRoleCommand({
       RoleName: "bucket-lister",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: provider.OpenIDConnectProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${hostPath}:aud`]: "api://oidc-bridge", [`${hostPath}:sub`]: "vm" } },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, "api://oidc-bridge", "vm"),
     }),
   );
   iam.destroy();

@@ -23,7 +23,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
-import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
+import { issuerService, webIdentityTrust } from "../helpers/sandbox-oidc-issuer.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
@@ -67,19 +67,7 @@ beforeAll(async () => {
   await iam.send(
     new CreateRoleCommand({
       RoleName: "web-identity",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: provider.OpenIDConnectProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-              StringEquals: { [`${providerHostPath}:aud`]: AUDIENCE, [`${providerHostPath}:sub`]: SUBJECT },
-            },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, AUDIENCE, SUBJECT),
     }),
   );
 });
