@@ -96,8 +96,10 @@ function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): Xm
   };
 }
 
-export function roleResource(input: QueryInput): string {
-  return roleArn("/", input.str("RoleName") ?? "*");
+/** The role's ARN, with its real path when the role exists (policies may scope roles by path). */
+export function roleResource(input: QueryInput, _region: string, state: AwsState): string {
+  const name = input.str("RoleName") ?? "*";
+  return findRoleByName(state, name)?.arn ?? roleArn("/", name);
 }
 
 export const roleOperations: Record<string, QueryOperation> = {

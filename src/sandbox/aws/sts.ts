@@ -123,6 +123,8 @@ export const stsOperations: Record<string, QueryOperation> = {
         expiration: expiration.toISOString(),
         assumedRoleArn,
         assumedRoleId,
+        providerArn: provider,
+        issuedAt: new Date(now).toISOString(),
       };
       state.sessions[session.accessKeyId] = session;
       return {
