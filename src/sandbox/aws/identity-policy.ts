@@ -50,7 +50,8 @@ function parseStatement(raw: unknown): IdentityStatement {
     throw malformed(`Invalid effect: ${typeof raw.Effect === "string" ? raw.Effect : JSON.stringify(raw.Effect)}`);
   }
   const statement: IdentityStatement = { effect: raw.Effect, condition: {} };
-  if (raw.Action === undefined && raw.NotAction === undefined) throw malformed("Policy statement must contain actions.");
+  if (raw.Action === undefined && raw.NotAction === undefined)
+    throw malformed("Policy statement must contain actions.");
   if (raw.Action !== undefined && raw.NotAction !== undefined) throw malformed(SYNTAX);
   const actions = stringList(raw.Action ?? raw.NotAction);
   if (!actions) throw malformed(SYNTAX);
@@ -116,7 +117,8 @@ export function parseStoredPolicy(document: unknown, where: string): IdentitySta
   try {
     return parseIdentityPolicy(document);
   } catch (err) {
-    if (err instanceof AwsApiError) throw new Error(`policy ${where} cannot be evaluated: ${err.message}`);
+    if (err instanceof AwsApiError)
+      throw new Error(`policy ${where} cannot be evaluated: ${err.message}`, { cause: err });
     throw err;
   }
 }

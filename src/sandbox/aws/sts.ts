@@ -71,7 +71,7 @@ export const stsOperations: Record<string, QueryOperation> = {
         token as string,
         (issuer) => {
           if (!issuer.startsWith("https://")) return undefined;
-          return state.oidcProviders[providerArn(issuer.slice("https://".length))]?.clientIds;
+          return state.oidcProviders[providerArn(issuer.slice("https://".length))];
         },
         caPem,
         now,
