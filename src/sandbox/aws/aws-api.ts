@@ -20,6 +20,8 @@ export interface OperationContext<In> {
   readonly callerArn: string;
   readonly callerUserId: string;
   readonly caPem: string;
+  /** The sandbox's environment switches. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface AwsOperation<In, Out> {

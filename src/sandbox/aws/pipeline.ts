@@ -55,6 +55,7 @@ export async function handleAwsRequest<In, Out>(
       callerArn: caller.arn,
       callerUserId: caller.userId,
       caPem: ctx.caPem,
+      env: ctx.env,
     });
     if (operation.write || operation.persists) await ctx.save();
     return protocol.success(label, requestId, out, operation.write);
