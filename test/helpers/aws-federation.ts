@@ -60,6 +60,9 @@ export async function startFederation(env: Record<string, string> = {}): Promise
     services: [createAwsService(), issuerService([jwk])],
     env,
     now: () => Date.now() + offset,
+  }).catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   });
   trustSandboxCa(sandbox.caPem);
   const admin = await readAwsSandboxCredentials(dir);
