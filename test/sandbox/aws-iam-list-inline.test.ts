@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import {
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   GetRolePolicyCommand,
-  IAMClient,
   ListRolePoliciesCommand,
   ListRolesCommand,
   MalformedPolicyDocumentException,
