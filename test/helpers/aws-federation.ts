@@ -83,18 +83,7 @@ export async function startFederation(env: Record<string, string> = {}): Promise
   );
   const providerArn = provider.OpenIDConnectProviderArn ?? "";
 
-  const trustPolicy = (sub = SUBJECT): string =>
-    JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Federated: providerArn },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: { StringEquals: { [`${hostPath}:aud`]: AUDIENCE, [`${hostPath}:sub`]: sub } },
-        },
-      ],
-    });
+  const trustPolicy = (sub = SUBJECT): string => webIdentityTrustPolicy(providerArn, hostPath, sub);
 
   const token: Federation["token"] = (claims = {}, key = pair.privateKey) => {
     const now = Math.floor((Date.now() + offset) / 1000);
@@ -155,6 +144,21 @@ export async function startFederation(env: Record<string, string> = {}): Promise
     },
   };
   return federation;
+}
+
+/** A trust policy for tokens of one provider with our audience and this subject, as oidc-bridge writes it. */
+export function webIdentityTrustPolicy(providerArn: string, hostPath: string, sub: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${hostPath}:aud`]: AUDIENCE, [`${hostPath}:sub`]: sub } },
+      },
+    ],
+  });
 }
 
 async function s3ListBuckets(

@@ -18,6 +18,7 @@ import { thumbprintOf } from "../../src/oidc/thumbprint.js";
 import { endpointOf } from "../helpers/endpoint.js";
 import { rejection } from "../helpers/rejection.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
+import { AUDIENCE, webIdentityTrustPolicy } from "../helpers/aws-federation.js";
 
 /**
  * The sandbox Entra as the identity provider: its v1 issuer host and its key host sit on different
@@ -25,7 +26,6 @@ import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
  * must cover the key host — the one STS checks.
  */
 
-const AUDIENCE = "api://oidc-bridge";
 const PRINCIPAL = "0f1e2d3c-4b5a-4968-8776-655443322110";
 
 let dir: string;
@@ -52,17 +52,7 @@ beforeAll(async () => {
   await iam.send(
     new CreateRoleCommand({
       RoleName: "entra-vm",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${hostPath}:aud`]: AUDIENCE, [`${hostPath}:sub`]: PRINCIPAL } },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrustPolicy(providerArn, hostPath, PRINCIPAL),
     }),
   );
 });

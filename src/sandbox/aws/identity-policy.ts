@@ -41,6 +41,23 @@ function checkResource(resource: string): void {
   throw malformed(`Resource ${resource} must be in ARN format or "*".`);
 }
 
+/** `Action` or `NotAction` (likewise Resource): exactly one of the pair, a string or a list of them. */
+function element(
+  raw: Record<string, unknown>,
+  name: "Action" | "Resource",
+  plural: string,
+  check: (value: string) => void,
+): { positive: boolean; values: string[] } {
+  const positive = raw[name];
+  const negated = raw[`Not${name}`];
+  if (positive === undefined && negated === undefined) throw malformed(`Policy statement must contain ${plural}.`);
+  if (positive !== undefined && negated !== undefined) throw malformed(SYNTAX);
+  const values = stringList(positive ?? negated);
+  if (!values) throw malformed(SYNTAX);
+  values.forEach(check);
+  return { positive: positive !== undefined, values };
+}
+
 function parseStatement(raw: unknown): IdentityStatement {
   if (!isPlainObject(raw)) throw malformed(SYNTAX);
   if ("Principal" in raw || "NotPrincipal" in raw) throw malformed("Policy document should not specify a principal.");
@@ -50,24 +67,12 @@ function parseStatement(raw: unknown): IdentityStatement {
     throw malformed(`Invalid effect: ${typeof raw.Effect === "string" ? raw.Effect : JSON.stringify(raw.Effect)}`);
   }
   const statement: IdentityStatement = { effect: raw.Effect, condition: {} };
-  if (raw.Action === undefined && raw.NotAction === undefined)
-    throw malformed("Policy statement must contain actions.");
-  if (raw.Action !== undefined && raw.NotAction !== undefined) throw malformed(SYNTAX);
-  const actions = stringList(raw.Action ?? raw.NotAction);
-  if (!actions) throw malformed(SYNTAX);
-  actions.forEach(checkAction);
-  if (raw.Action !== undefined) statement.action = actions;
-  else statement.notAction = actions;
-
-  if (raw.Resource === undefined && raw.NotResource === undefined)
-    throw malformed("Policy statement must contain resources.");
-  if (raw.Resource !== undefined && raw.NotResource !== undefined) throw malformed(SYNTAX);
-  const resources = stringList(raw.Resource ?? raw.NotResource);
-  if (!resources) throw malformed(SYNTAX);
-  resources.forEach(checkResource);
-  if (raw.Resource !== undefined) statement.resource = resources;
-  else statement.notResource = resources;
-
+  const actions = element(raw, "Action", "actions", checkAction);
+  if (actions.positive) statement.action = actions.values;
+  else statement.notAction = actions.values;
+  const resources = element(raw, "Resource", "resources", checkResource);
+  if (resources.positive) statement.resource = resources.values;
+  else statement.notResource = resources.values;
   if (raw.Condition !== undefined) statement.condition = parseCondition(raw.Condition);
   return statement;
 }
