@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  AttachRolePolicyCommand,
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { readJournal, startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
@@ -132,6 +137,13 @@ async function federatedCredentials(): Promise<Credentials> {
     new CreateRoleCommand({
       RoleName: "bucket-lister",
       AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, "api://oidc-bridge", "vm"),
+    }),
+  );
+  // Sessions can do what their role's policies allow: listing buckets needs s3:ListAllMyBuckets.
+  await iam.send(
+    new AttachRolePolicyCommand({
+      RoleName: "bucket-lister",
+      PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
     }),
   );
   iam.destroy();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import {
+  AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   GetOpenIDConnectProviderCommand,
@@ -69,6 +70,10 @@ beforeAll(async () => {
       RoleName: "web-identity",
       AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, AUDIENCE, SUBJECT),
     }),
+  );
+  // The session below writes a parameter: its role needs a policy that allows it.
+  await iam.send(
+    new AttachRolePolicyCommand({ RoleName: "web-identity", PolicyArn: "arn:aws:iam::aws:policy/AmazonSSMFullAccess" }),
   );
 });
 
