@@ -103,6 +103,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   let controlPort: number;
 
   const abandon = async (err: unknown): Promise<never> => {
+    // A service may have started things before another one failed (stop() copes with "not started").
+    await Promise.all(services.map((service) => service.stop?.().catch(() => undefined)));
     await Promise.all([pool.closeAll(0), closeNow(control)]);
     await journal.close();
     throw err;
@@ -183,6 +185,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     },
     stop() {
       stopping ??= (async () => {
+        // What services run beside their listeners goes first, while its clients are still connected.
+        await Promise.all(services.map((service) => service.stop?.().catch(() => undefined)));
         // Stop accepting, let requests already inside a handler finish, then drop every socket.
         await Promise.all([pool.closeAll(STOP_GRACE_MS), closeNow(control)]);
         await flushAll();
