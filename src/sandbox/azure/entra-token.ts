@@ -91,12 +91,7 @@ export async function handleTokenRequest(
   }
 
   if (!isKnownResource(resource.resource)) {
-    return fail(
-      400,
-      "invalid_resource",
-      500011,
-      unknownResourceMessage(resource.resource),
-    );
+    return fail(400, "invalid_resource", 500011, unknownResourceMessage(resource.resource));
   }
 
   const token = await issueToken(ctx, state, {

@@ -104,7 +104,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
 
   const abandon = async (err: unknown): Promise<never> => {
     // A service may have started things before another one failed (stop() copes with "not started").
-    await Promise.all(services.map((service) => service.stop?.().catch(() => undefined)));
+    await stopServices(services);
     await Promise.all([pool.closeAll(0), closeNow(control)]);
     await journal.close();
     throw err;
@@ -186,7 +186,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     stop() {
       stopping ??= (async () => {
         // What services run beside their listeners goes first, while its clients are still connected.
-        await Promise.all(services.map((service) => service.stop?.().catch(() => undefined)));
+        await stopServices(services);
         // Stop accepting, let requests already inside a handler finish, then drop every socket.
         await Promise.all([pool.closeAll(STOP_GRACE_MS), closeNow(control)]);
         await flushAll();
@@ -195,6 +195,11 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       return stopping;
     },
   };
+}
+
+/** Each service's stop(), whatever the others do. */
+async function stopServices(services: readonly SandboxService[]): Promise<void> {
+  await Promise.allSettled(services.map(async (service) => service.stop?.()));
 }
 
 async function closeNow(server: Server): Promise<void> {

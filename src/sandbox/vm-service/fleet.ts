@@ -125,14 +125,17 @@ export class Fleet {
     }
   }
 
-  /** Stops a VM: listeners first (no new connections), then its processes; `erase` removes its disk. */
+  /**
+   * Stops a VM as a shutdown does: sshd says goodbye to its clients and the processes end (new
+   * connections are refused meanwhile), then the listeners close, which would cut connections
+   * without a word. `erase` removes its disk, before the listeners go: an endpoint that is gone
+   * means the VM is all gone.
+   */
   private async remove(vmId: string, erase: boolean): Promise<void> {
     const running = this.running.get(vmId);
     this.running.delete(vmId);
-    if (running) {
-      await Promise.all([...running.ssh.values(), running.imds].map((listener) => listener.close()));
-      await running.host.close();
-    }
+    await running?.host.close();
     if (erase) await removeVmFolder(this.dir, vmId);
+    if (running) await Promise.all([...running.ssh.values(), running.imds].map((listener) => listener.close()));
   }
 }

@@ -89,7 +89,10 @@ export async function imdsResponse(req: SandboxRequest, deps: ImdsDeps): Promise
   const choice = chooseIdentity(vm, req.query);
   if ("error" in choice) return reply(400, { error: "invalid_request", error_description: choice.error });
   if (!isKnownResource(resource)) {
-    return reply(400, { error: "invalid_resource", error_description: `AADSTS500011: ${unknownResourceMessage(resource)}` });
+    return reply(400, {
+      error: "invalid_resource",
+      error_description: `AADSTS500011: ${unknownResourceMessage(resource)}`,
+    });
   }
   const token = await cachedToken(deps, choice.identity, resource);
   const nowS = Math.floor(deps.now() / 1000);

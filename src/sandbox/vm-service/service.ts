@@ -1,5 +1,5 @@
 import type { SandboxRequest, SandboxResponse, SandboxService, ServiceContext } from "../harness/types.js";
-import type { AzureSandboxService } from "../azure/index.js";
+import type { AzureSandboxService, IssuedToken } from "../azure/index.js";
 import { CHECKIP_LISTENER } from "../constants.js";
 import { checkIpResponse } from "../vm/index.js";
 import { Fleet } from "./fleet.js";
@@ -61,7 +61,7 @@ export function createVmService(options: { dir: string; azure: AzureSandboxServi
           vm: () => azure.virtualMachines().find((vm) => vm.vmId === vmId),
           issue: (request) => azure.issueToken(request),
           now: () => ctx.now(),
-          cache: running?.tokens ?? new Map(),
+          cache: running?.tokens ?? new Map<string, IssuedToken>(),
         });
         await ctx.latency(res.operation);
         return res;
@@ -83,7 +83,8 @@ export function createVmService(options: { dir: string; azure: AzureSandboxServi
           body: JSON.stringify(body),
         };
       }
-      const text = status === 429 ? "Too Many Requests\n" : status === 500 ? "Internal Server Error\n" : "Service Unavailable\n";
+      const text =
+        status === 429 ? "Too Many Requests\n" : status === 500 ? "Internal Server Error\n" : "Service Unavailable\n";
       return { status, operation: "Fault", headers: { "content-type": "text/plain" }, body: text };
     },
 
