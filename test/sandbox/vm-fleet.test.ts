@@ -168,6 +168,64 @@ describe("sandbox VM: reached through ARM's public IP", () => {
     expect(JSON.parse(unknownBody!)).toEqual({ error: "invalid_request", error_description: "Identity not found" });
   });
 
+  it("picks an identity by object_id or msi_res_id, and asks for one once the VM has two", async () => {
+    const imds = (await handle.endpoint(vmImdsListenerName(built.vm.vmId!)))!;
+    const ask = async (query: string): Promise<{ status: number; body: Record<string, string> }> => {
+      const res = await fetch(`${imds}/${IMDS_QUERY}&resource=${SANDBOX_AUDIENCE_APP_ID_URI}${query}`, {
+        headers: { Metadata: "true" },
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, string> };
+    };
+    const second = await c.msi.userAssignedIdentities.createOrUpdate("rg-fleet", "second", { location: "westeurope" });
+    await c.compute.virtualMachines.beginCreateOrUpdateAndWait("rg-fleet", "vm1", {
+      ...built.vm,
+      identity: {
+        type: "UserAssigned",
+        userAssignedIdentities: { [built.identity.id]: {}, [second.id!]: {} },
+      },
+    });
+    expect(await ask("")).toEqual({
+      status: 400,
+      body: {
+        error: "invalid_request",
+        error_description:
+          "Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request",
+      },
+    });
+    const byObject = await ask(`&object_id=${second.principalId!}`);
+    expect(byObject.status).toBe(200);
+    expect(decodeJwt(byObject.body.access_token!)).toMatchObject({ oid: second.principalId, appid: second.clientId });
+    const byResource = await ask(`&msi_res_id=${encodeURIComponent(built.identity.id)}`);
+    expect(byResource.body.client_id).toBe(built.identity.clientId);
+    // IMDS keeps a token per identity and resource: asking again gives the same one.
+    expect((await ask(`&client_id=${built.identity.clientId}`)).body.access_token).toBe(byResource.body.access_token);
+    expect(await ask(`&object_id=${second.principalId!}&client_id=${second.clientId!}`)).toMatchObject({ status: 400 });
+  });
+
+  it("refuses a resource the tenant does not hold, as Entra does, and a request without api-version", async () => {
+    const imds = (await handle.endpoint(vmImdsListenerName(built.vm.vmId!)))!;
+    const unknown = await fetch(`${imds}/${IMDS_QUERY}&resource=api://nobody&client_id=${built.identity.clientId}`, {
+      headers: { Metadata: "true" },
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      error: "invalid_resource",
+      error_description: expect.stringMatching(/^AADSTS500011/) as string,
+    });
+    const noVersion = await fetch(`${imds}/metadata/identity/oauth2/token?resource=${SANDBOX_AUDIENCE_APP_ID_URI}`, {
+      headers: { Metadata: "true" },
+    });
+    expect(noVersion.status).toBe(400);
+    expect(await noVersion.json()).toMatchObject({
+      error: expect.stringMatching(/api-version was not specified/) as string,
+    });
+    const noResource = await fetch(`${imds}/${IMDS_QUERY}`, { headers: { Metadata: "true" } });
+    expect(await noResource.json()).toEqual({
+      error: "invalid_request",
+      error_description: "Required audience parameter not specified",
+    });
+  });
+
   it("answers the what-is-my-IP endpoint with the sandbox's public address", async () => {
     const url = await handle.endpoint(CHECKIP_LISTENER);
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -192,6 +250,27 @@ describe("sandbox VM: its life follows ARM", () => {
     expect(await tcpConnect(portOf(sshUrl))).toBe("ECONNREFUSED");
     expect(await tcpConnect(portOf(imdsUrl))).toBe("ECONNREFUSED");
     expect(await rejection(stat(join(handle.dir, "vms", vmId)))).toMatchObject({ code: "ENOENT" });
+  });
+
+  it("moves the VM's SSH listener to the new address when its NIC gets another public IP", async () => {
+    const built = await buildVm(c, "rg-move", admin);
+    expect(await endpointWhen(handle, vmSshListenerName(built.publicIp), true)).toBeDefined();
+    const ip = await c.network.publicIPAddresses.beginCreateOrUpdateAndWait("rg-move", "vm-ip2", {
+      location: "westeurope",
+      sku: { name: "Standard" },
+      publicIPAllocationMethod: "Static",
+    });
+    const nic = await c.network.networkInterfaces.get("rg-move", "vm-nic");
+    const [config] = nic.ipConfigurations!;
+    await c.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-move", "vm-nic", {
+      ...nic,
+      ipConfigurations: [{ ...config, publicIPAddress: { id: ip.id! } }],
+    });
+    const moved = await endpointWhen(handle, vmSshListenerName(ip.ipAddress!), true);
+    expect(moved).toBeDefined();
+    expect(await endpointWhen(handle, vmSshListenerName(built.publicIp), false)).toBeUndefined();
+    const ssh = await login(moved!);
+    expect((await ssh.execCommand("echo $USER")).stdout).toBe(ADMIN);
   });
 
   it("brings the VM back with the same host key after a restart, and drops it with its resource group", async () => {
