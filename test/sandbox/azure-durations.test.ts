@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { NetworkManagementClient } from "@azure/arm-network";
-import { ComputeManagementClient, type VirtualMachine } from "@azure/arm-compute";
+import { ComputeManagementClient } from "@azure/arm-compute";
 import { SANDBOX_ENV, SANDBOX_SUBSCRIPTION_ID } from "../../src/sandbox/constants.js";
 import { lroDuration } from "../../src/sandbox/azure/durations.js";
 import type { ServiceContext } from "../../src/sandbox/harness/types.js";
-import { ARM_SCOPE, AzureClouds, armFetch, sshPublicKeyLine, type AzureCloud } from "./azure-helpers.js";
+import { ARM_SCOPE, AzureClouds, armFetch, linuxVmBody, sshPublicKeyLine, type AzureCloud } from "./azure-helpers.js";
 
 /**
  * The realistic profile gives each long-running operation its real-world length (FACTS.md). Over
@@ -87,25 +87,11 @@ describe("Azure sandbox, realistic profile: operation lengths", () => {
       location: LOCATION,
       ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet } }],
     });
-    const body: VirtualMachine = {
-      location: LOCATION,
-      hardwareProfile: { vmSize: "Standard_B2pts_v2" },
-      storageProfile: {
-        imageReference: { publisher: "Debian", offer: "debian-13", sku: "13-arm64", version: "latest" },
-        osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Standard_LRS" } },
-      },
-      osProfile: {
-        computerName: "vm",
-        adminUsername: "azureuser",
-        linuxConfiguration: {
-          disablePasswordAuthentication: true,
-          ssh: {
-            publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: sshPublicKeyLine("ed25519") }],
-          },
-        },
-      },
-      networkProfile: { networkInterfaces: [{ id: nic.id!, primary: true }] },
-    };
+    const body = linuxVmBody(nic.id!, {
+      computerName: "vm",
+      adminUsername: "azureuser",
+      keyData: sshPublicKeyLine("ed25519"),
+    });
     const create = watch();
     await compute.virtualMachines.beginCreateOrUpdateAndWait("rg-time", "vm", body, create);
     const created = await spanOf(create.url);

@@ -5,6 +5,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ComputeManagementClient, type VirtualMachine } from "@azure/arm-compute";
+import { linuxVmBody } from "./azure-helpers.js";
 import { NodeSSH } from "node-ssh";
 import type { SandboxHandle } from "../../src/sandbox/handle.js";
 import { SANDBOX_SUBSCRIPTION_ID } from "../../src/sandbox/constants.js";
@@ -88,25 +89,18 @@ export async function buildVm(c: Clients, rg: string, admin: KeyPair): Promise<B
     ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id! }, publicIPAddress: { id: ip.id! } }],
   });
   const key = await c.compute.sshPublicKeys.create(rg, "vm-key", { location: LOCATION, publicKey: admin.public });
-  const vm = await c.compute.virtualMachines.beginCreateOrUpdateAndWait(rg, "vm1", {
-    location: LOCATION,
-    identity: { type: "UserAssigned", userAssignedIdentities: { [identity.id!]: {} } },
-    hardwareProfile: { vmSize: "Standard_B2pts_v2" },
-    storageProfile: {
-      imageReference: { publisher: "Debian", offer: "debian-13", sku: "13-arm64", version: "latest" },
-      osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Standard_LRS" } },
-    },
-    osProfile: {
-      computerName: "vm1",
-      adminUsername: ADMIN,
-      linuxConfiguration: {
-        disablePasswordAuthentication: true,
-        ssh: { publicKeys: [{ path: `/home/${ADMIN}/.ssh/authorized_keys`, keyData: key.publicKey! }] },
+  const vm = await c.compute.virtualMachines.beginCreateOrUpdateAndWait(
+    rg,
+    "vm1",
+    linuxVmBody(
+      nic.id!,
+      { computerName: "vm1", adminUsername: ADMIN, keyData: key.publicKey!, location: LOCATION },
+      {
+        identity: { type: "UserAssigned", userAssignedIdentities: { [identity.id!]: {} } },
+        userData: Buffer.from(CLOUD_CONFIG).toString("base64"),
       },
-    },
-    networkProfile: { networkInterfaces: [{ id: nic.id!, primary: true }] },
-    userData: Buffer.from(CLOUD_CONFIG).toString("base64"),
-  });
+    ),
+  );
   return {
     vm,
     publicIp: ip.ipAddress!,
