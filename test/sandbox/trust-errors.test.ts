@@ -61,6 +61,9 @@ beforeAll(async () => {
     ssm: unused,
     resourceGroups: unused,
     identities: unused,
+    network: unused,
+    compute: unused,
+    vm: { sshAddress: unused, checkIpUrl: unused },
   };
 });
 afterAll(async () => {
