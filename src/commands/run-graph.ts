@@ -69,7 +69,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
       const plan = await planGraph(
         selected,
         external,
-        { config, tags, ports, facts, state: store, reporter },
+        { config, tags, stateDir, ports, facts, state: store, reporter },
         GRAPH_CONCURRENCY,
       );
       const actions: Action[] = plan.nodes.flatMap(({ node, steps }) =>
@@ -81,7 +81,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
         return;
       }
       if (plan.nodes.some((n) => n.steps.some((s) => s.apply))) await store.ensureSaved();
-      const outcome = await applyGraph(plan, { config, tags, ports, store, reporter }, GRAPH_CONCURRENCY);
+      const outcome = await applyGraph(plan, { config, tags, stateDir, ports, store, reporter }, GRAPH_CONCURRENCY);
       const summaries = options.layers.map((layer) => ({ layer, ...layerSummary(layer, outcome.outputs) }));
       for (const s of summaries) await store.completeLayer(s.layer, s.line);
       const changed = outcome.applied.some((a) => a.action.kind !== "adopt");
