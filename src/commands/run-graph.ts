@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../config/load-config.js";
 import { configFlags, type CommandContext } from "../context.js";
+import type { ConfigFlags } from "../config/load-config.js";
 import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
 import { openCloudSession } from "../cloud/session.js";
@@ -22,6 +23,8 @@ export interface GraphRunOptions {
   readonly command: string;
   readonly layers: readonly LayerName[];
   readonly dryRun: boolean;
+  /** The command's own flags that set config values (`--key-type`, `--allow-any-source`). */
+  readonly flags?: ConfigFlags;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     file: ctx.globals.config,
     sandbox: ctx.globals.sandbox,
     env: ctx.io.env,
-    flags: configFlags(ctx.globals),
+    flags: { ...configFlags(ctx.globals), ...options.flags },
   });
   // A bad sandbox switch fails before the state folder is made.
   if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);

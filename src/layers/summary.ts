@@ -31,6 +31,21 @@ export function layerSummary(layer: LayerName, outputs: Outputs): { line: string
         },
       };
     }
+    case "vm": {
+      const vm = outputs.get("virtual-machine") ?? {};
+      const ready = outputs.get("vm-ready") ?? {};
+      return {
+        line: `VM ${text(vm.name)} ${text(vm.adminUsername)}@${text(vm.publicIp)} (host key ${text(ready.hostKeyFingerprint)})`,
+        data: {
+          vmId: vm.vmId,
+          publicIp: vm.publicIp,
+          privateIp: vm.privateIp,
+          adminUsername: vm.adminUsername,
+          keyPath: vm.keyPath,
+          hostKeyFingerprint: ready.hostKeyFingerprint,
+        },
+      };
+    }
     default:
       return { line: "done", data: {} };
   }

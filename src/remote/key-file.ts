@@ -1,4 +1,5 @@
 import { dirname, join } from "node:path";
+import type { utils as Ssh2Utils } from "ssh2";
 import { userError } from "../errors.js";
 import { ensurePrivateDir, writeFileAtomic } from "../util/atomic-file.js";
 import { readRegularFile } from "../util/safe-read.js";
@@ -26,10 +27,9 @@ export async function readKeyFile(path: string): Promise<LocalKey | undefined> {
       `the SSH key ${path} cannot be read: ${read.reason === "error" ? read.errno : read.reason === "not-regular" ? read.kind : read.reason}`,
       "it must be a regular file of yours (0600), not a link; move whatever is there away",
     );
-  const { utils } = (await import("ssh2")).default;
-  const parsed = utils.parseKey(read.text);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error || !key.isPrivateKey() || (key.type !== "ssh-ed25519" && key.type !== "ssh-rsa"))
+  const { utils }: { utils: typeof Ssh2Utils } = (await import("ssh2")).default;
+  const key = utils.parseKey(read.text);
+  if (key instanceof Error || !key.isPrivateKey() || (key.type !== "ssh-ed25519" && key.type !== "ssh-rsa"))
     throw userError(
       "UNSAFE_FILE",
       `${path} is not an unencrypted OpenSSH ed25519 or RSA private key`,
