@@ -1,3 +1,4 @@
+import { BridgeError } from "../errors.js";
 import { CHECKIP_LISTENER, vmSshListenerName, type SandboxHandle } from "../sandbox/index.js";
 
 export interface SshAddress {
@@ -30,8 +31,15 @@ export function vmAccess(sandbox: SandboxHandle | undefined): VmAccess {
       const parsed = new URL(url);
       return { host: parsed.hostname, port: Number(parsed.port) };
     },
-    async checkIpUrl(configured) {
-      return (await sandbox.endpoint(CHECKIP_LISTENER)) ?? configured;
+    async checkIpUrl() {
+      const url = await sandbox.endpoint(CHECKIP_LISTENER);
+      // Never the real service: a sandbox run touches nothing outside this machine.
+      if (url === undefined)
+        throw new BridgeError("the sandbox serves no what-is-my-IP endpoint, which adminCidrs \"auto\" needs", {
+          code: "ADMIN_ADDRESS_UNKNOWN",
+          hint: 'set adminCidrs (or OIDC_BRIDGE_ADMIN_CIDRS) to an address, e.g. "198.51.100.7/32"',
+        });
+      return url;
     },
   };
 }

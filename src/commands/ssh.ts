@@ -6,8 +6,7 @@ import { openCloudSession } from "../cloud/session.js";
 import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { readState, stateView } from "../state/store.js";
-import { virtualMachine } from "../resources/vm/virtual-machine.js";
-import { vmReady } from "../resources/vm/vm-ready.js";
+import { recordedVm } from "../resources/vm/virtual-machine.js";
 import { keyMissing, readKeyFile } from "../remote/key-file.js";
 import { connectSsh, SshConnectError, sshFailure, type SshHost, type SshTarget } from "../remote/ssh-host.js";
 import { interactiveShell } from "../remote/interactive-shell.js";
@@ -32,8 +31,8 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
   if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
   const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
   const view = stateView(await readState(stateDir, ctx.globals.sandbox ? "sandbox" : "cloud"));
-  const vm = virtualMachine.fromState(view, config);
-  const pin = vmReady.fromState(view, config)?.hostKeyFingerprint;
+  const vm = recordedVm(view);
+  const pin = vm?.hostKeyFingerprint;
   if (!vm || !pin)
     throw userError(
       "LAYER_MISSING",

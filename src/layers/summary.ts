@@ -34,14 +34,15 @@ export function layerSummary(layer: LayerName, outputs: Outputs): { line: string
     case "vm": {
       const vm = outputs.get("virtual-machine") ?? {};
       const ready = outputs.get("vm-ready") ?? {};
+      const ip = outputs.get("public-ip") ?? {};
       return {
-        line: `VM ${text(vm.name)} ${text(vm.adminUsername)}@${text(vm.publicIp)} (host key ${text(ready.hostKeyFingerprint)})`,
+        line: `VM ${text(vm.name)} ${text(vm.adminUsername)}@${text(ip.ipAddress)} (host key ${text(ready.hostKeyFingerprint)})`,
         data: {
           vmId: vm.vmId,
-          publicIp: vm.publicIp,
-          privateIp: vm.privateIp,
+          publicIp: ip.ipAddress,
+          privateIp: outputs.get("network-interface")?.privateIp,
           adminUsername: vm.adminUsername,
-          keyPath: vm.keyPath,
+          keyPath: outputs.get("ssh-key")?.keyPath,
           hostKeyFingerprint: ready.hostKeyFingerprint,
         },
       };

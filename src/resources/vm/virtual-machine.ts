@@ -21,10 +21,7 @@ export interface VmOutputs {
   readonly id: string;
   readonly vmId: string;
   readonly name: string;
-  readonly publicIp: string;
-  readonly privateIp: string;
   readonly adminUsername: string;
-  readonly keyPath: string;
 }
 
 interface Known {
@@ -56,8 +53,8 @@ function knownOf(ctx: ApplyContext): Known {
   return { publicIp: ctx.input(publicIp).ipAddress, privateIp: ctx.input(networkInterface).privateIp, keyPath: ctx.input(sshKey).keyPath };
 }
 
-function outputsOf(config: Config, vm: VirtualMachine, known: PlannedRecord<Known>): PlannedRecord<VmOutputs> {
-  return { id: vm.id, vmId: vm.vmId, name: config.azure.vm.name, adminUsername: vm.adminUsername, ...known };
+function outputsOf(config: Config, vm: VirtualMachine): VmOutputs {
+  return { id: vm.id, vmId: vm.vmId, name: config.azure.vm.name, adminUsername: vm.adminUsername };
 }
 
 async function createVm(ctx: ApplyContext): Promise<Partial<VmOutputs>> {
@@ -82,7 +79,7 @@ async function createVm(ctx: ApplyContext): Promise<Partial<VmOutputs>> {
   );
   if (!sameArmId(created.id, expectedId)) await store.forget(KIND, expectedId);
   await store.put(vmLayerRecord(KIND, ID, created.id, true, recordOf(config, state, created, known)));
-  return { id: created.id, vmId: created.vmId };
+  return { id: created.id, vmId: created.vmId, adminUsername: created.adminUsername };
 }
 
 /**
@@ -102,9 +99,13 @@ export const virtualMachine: ResourceNode<VirtualMachine | undefined, VmOutputs>
   plan(vm, { config, state, input }) {
     const resource = `virtual machine ${config.azure.vm.name}`;
     const identity = input(managedIdentity).id;
-    const known = { publicIp: input(publicIp).ipAddress, privateIp: input(networkInterface).privateIp, keyPath: input(sshKey).keyPath };
     if (!vm) {
-      const outputs = { ...known, id: later("VM id"), vmId: later("VM id"), name: config.azure.vm.name, adminUsername: config.azure.vm.adminUsername };
+      const outputs: PlannedRecord<VmOutputs> = {
+        id: later("VM id"),
+        vmId: later("VM id"),
+        name: config.azure.vm.name,
+        adminUsername: config.azure.vm.adminUsername,
+      };
       const { size, image, adminUsername } = config.azure.vm;
       return {
         outputs,
@@ -118,7 +119,7 @@ export const virtualMachine: ResourceNode<VirtualMachine | undefined, VmOutputs>
         ],
       };
     }
-    const outputs = outputsOf(config, vm, known);
+    const outputs = outputsOf(config, vm);
     const owner = ownershipOf(state.find(KIND, vm.id), vm.tags, state.deploymentId);
     const differences = vmDifferences(vm, config, input(sshKey).publicKey, input(networkInterface).id);
     const note = differences.length ? `; differs from the config (${differences.join("; ")}): left as is, never rebuilt` : "";
@@ -144,17 +145,32 @@ export const virtualMachine: ResourceNode<VirtualMachine | undefined, VmOutputs>
   },
 
   fromState(state) {
-    const record = state.records(KIND, "vm").find((r) => r.status === "ready");
-    const a = record?.attributes;
-    if (!record || !a?.vmId || !a.publicIp) return undefined;
-    return {
-      id: record.id,
-      vmId: a.vmId,
-      name: a.name,
-      publicIp: a.publicIp,
-      privateIp: a.privateIp ?? "",
-      adminUsername: a.adminUsername,
-      keyPath: a.keyPath,
-    };
+    const vm = recordedVm(state);
+    return vm && { id: vm.id, vmId: vm.vmId, name: vm.name, adminUsername: vm.adminUsername };
   },
 };
+
+/** The VM as the state file records it: what `ssh`, `configure` and `verify` connect with. */
+export interface RecordedVm extends VmOutputs {
+  readonly publicIp: string;
+  readonly privateIp: string;
+  readonly keyPath: string;
+  /** Undefined until the VM answered SSH once. */
+  readonly hostKeyFingerprint?: string | undefined;
+}
+
+export function recordedVm(state: StateView): RecordedVm | undefined {
+  const record = state.records(KIND, "vm").find((r) => r.status === "ready");
+  const a = record?.attributes;
+  if (!record || !a?.vmId || !a.publicIp) return undefined;
+  return {
+    id: record.id,
+    vmId: a.vmId,
+    name: a.name,
+    publicIp: a.publicIp,
+    privateIp: a.privateIp ?? "",
+    adminUsername: a.adminUsername,
+    keyPath: a.keyPath,
+    hostKeyFingerprint: a.hostKeyFingerprint,
+  };
+}

@@ -3,7 +3,10 @@ import type { ApplyContext, ResourceNode } from "../../engine/node.js";
 import { isKnown, later } from "../../engine/known-after-apply.js";
 import { keyMissing, readKeyFile } from "../../remote/key-file.js";
 import { connectSsh, seconds, SshConnectError, sshFailure, type SshHost } from "../../remote/ssh-host.js";
-import { virtualMachine, type VmOutputs } from "./virtual-machine.js";
+import { networkInterface } from "./network-interface.js";
+import { publicIp } from "./public-ip.js";
+import { sshKey } from "./ssh-key.js";
+import { virtualMachine, type RecordedVm } from "./virtual-machine.js";
 import { waitFor } from "./wait.js";
 
 const KIND = "azure-virtual-machine";
@@ -16,12 +19,12 @@ const PROVISIONING_POLL_MS = 5_000;
 const SSH_RETRY_MS = 3_000;
 
 /** The pin recorded for this VM instance (a rebuilt VM, with a new vmId, has none yet). */
-function pinOf(ctx: ApplyContext, vm: VmOutputs): string | undefined {
+function pinOf(ctx: ApplyContext, vm: RecordedVm): string | undefined {
   const record = ctx.store.find(KIND, vm.id);
   return record?.attributes.vmId === vm.vmId ? record.attributes.hostKeyFingerprint : undefined;
 }
 
-async function waitProvisioned(ctx: ApplyContext, vm: VmOutputs): Promise<void> {
+async function waitProvisioned(ctx: ApplyContext, vm: RecordedVm): Promise<void> {
   const { resourceGroup: rg, vm: settings } = ctx.config.azure;
   const compute = await ctx.ports.compute();
   const timeoutMs = settings.timeouts.provisioningSeconds * 1000;
@@ -47,7 +50,7 @@ async function waitProvisioned(ctx: ApplyContext, vm: VmOutputs): Promise<void> 
   );
 }
 
-async function waitSsh(ctx: ApplyContext, vm: VmOutputs, pinned: string | undefined): Promise<SshHost> {
+async function waitSsh(ctx: ApplyContext, vm: RecordedVm, pinned: string | undefined): Promise<SshHost> {
   const key = await readKeyFile(vm.keyPath);
   if (!key) throw keyMissing(vm.keyPath);
   const label = `${vm.adminUsername}@${vm.publicIp}`;
@@ -102,7 +105,7 @@ async function waitCloudInit(ctx: ApplyContext, host: SshHost): Promise<void> {
 export const vmReady: ResourceNode<undefined, ReadyOutputs> = {
   id: "vm-ready",
   layer: "vm",
-  needs: [virtualMachine.id],
+  needs: [virtualMachine.id, publicIp.id, networkInterface.id, sshKey.id],
 
   lookup: () => Promise.resolve(undefined),
 
@@ -127,7 +130,12 @@ export const vmReady: ResourceNode<undefined, ReadyOutputs> = {
           resource,
           reason: "wait for provisioning, SSH and cloud-init; pin the SSH host key on first contact",
           async apply(ctx) {
-            const ready = ctx.input(virtualMachine);
+            const ready: RecordedVm = {
+              ...ctx.input(virtualMachine),
+              publicIp: ctx.input(publicIp).ipAddress,
+              privateIp: ctx.input(networkInterface).privateIp,
+              keyPath: ctx.input(sshKey).keyPath,
+            };
             await waitProvisioned(ctx, ready);
             const host = await waitSsh(ctx, ready, pinOf(ctx, ready));
             try {
