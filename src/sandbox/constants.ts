@@ -21,6 +21,8 @@ export const SANDBOX_ENV = {
   dieAfterWrites: "OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES", // exit the process after N writes
   journalBodies: "OIDC_BRIDGE_SANDBOX_JOURNAL_BODIES", // 1: also headers and bodies, redacted
   deny: "OIDC_BRIDGE_SANDBOX_DENY", // comma list of "iam:CreateRole", "iam:*", "*": AccessDenied
+  vmAws: "OIDC_BRIDGE_SANDBOX_VM_AWS", // standin | host | auto (default): the aws a sandbox VM runs
+  rolePropagationMs: "OIDC_BRIDGE_SANDBOX_ROLE_PROPAGATION_MS", // a new role is not assumable for N ms (default 0)
 } as const;
 
 /** The what-is-my-IP endpoint of the sandbox (as https://checkip.amazonaws.com). */
