@@ -35,7 +35,7 @@ export function vmAccess(sandbox: SandboxHandle | undefined): VmAccess {
       const url = await sandbox.endpoint(CHECKIP_LISTENER);
       // Never the real service: a sandbox run touches nothing outside this machine.
       if (url === undefined)
-        throw new BridgeError("the sandbox serves no what-is-my-IP endpoint, which adminCidrs \"auto\" needs", {
+        throw new BridgeError('the sandbox serves no what-is-my-IP endpoint, which adminCidrs "auto" needs', {
           code: "ADMIN_ADDRESS_UNKNOWN",
           hint: 'set adminCidrs (or OIDC_BRIDGE_ADMIN_CIDRS) to an address, e.g. "198.51.100.7/32"',
         });

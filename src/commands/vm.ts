@@ -9,7 +9,10 @@ export interface VmOptions {
 
 /** The config values the vm layer's flags set (shared by `vm` and `up`). */
 export function vmFlags(options: Omit<VmOptions, "dryRun">): { keyType?: string; allowAnySource: boolean } {
-  return { allowAnySource: options.allowAnySource, ...(options.keyType === undefined ? {} : { keyType: options.keyType }) };
+  return {
+    allowAnySource: options.allowAnySource,
+    ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
+  };
 }
 
 /** `oidc-bridge vm`: the VM and its network, reading the identity layer from the state file. */

@@ -111,13 +111,19 @@ function sshHost(client: NodeSSH, target: string, fingerprint: string): SshHost 
       ...(options.onStdout ? { onStdout: options.onStdout } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
     });
-    const result = options.timeoutMs === undefined ? await exec : await withTimeout(exec, options.timeoutMs, () => {
-      channel?.close();
-      return new BridgeError(`\`${firstLine(command)}\` on ${target} did not finish within ${seconds(options.timeoutMs ?? 0)}`, {
-        code: "VM_WAIT_TIMEOUT",
-        hint: "run it by hand with `oidc-bridge ssh -- CMD` to see where it hangs",
-      });
-    });
+    const result =
+      options.timeoutMs === undefined
+        ? await exec
+        : await withTimeout(exec, options.timeoutMs, () => {
+            channel?.close();
+            return new BridgeError(
+              `\`${firstLine(command)}\` on ${target} did not finish within ${seconds(options.timeoutMs ?? 0)}`,
+              {
+                code: "VM_WAIT_TIMEOUT",
+                hint: "run it by hand with `oidc-bridge ssh -- CMD` to see where it hangs",
+              },
+            );
+          });
     return { code: result.code, stdout: result.stdout, stderr: result.stderr };
   };
   const failed = (what: string, path: string, r: CommandResult) =>

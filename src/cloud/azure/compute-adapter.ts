@@ -24,10 +24,7 @@ function toVm(vm: SdkVm): VirtualMachine {
 
 /** Microsoft.Compute over @azure/arm-compute (imported lazily, here only). */
 export async function createComputePort(settings: AzureSettings): Promise<ComputePort> {
-  const [{ ComputeManagementClient }, basics] = await Promise.all([
-    import("@azure/arm-compute"),
-    armBasics(settings),
-  ]);
+  const [{ ComputeManagementClient }, basics] = await Promise.all([import("@azure/arm-compute"), armBasics(settings)]);
   const compute = new ComputeManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },

@@ -8,16 +8,17 @@ const tagsOf = (t: Maybe<Record<string, string>>) => ({ ...(t ?? {}) });
 
 /** Microsoft.Network over @azure/arm-network (imported lazily, here only). */
 export async function createNetworkPort(settings: AzureSettings): Promise<NetworkPort> {
-  const [{ NetworkManagementClient }, basics] = await Promise.all([
-    import("@azure/arm-network"),
-    armBasics(settings),
-  ]);
+  const [{ NetworkManagementClient }, basics] = await Promise.all([import("@azure/arm-network"), armBasics(settings)]);
   const net = new NetworkManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
   });
 
-  const toSubnet = (s: { id?: Maybe<string>; addressPrefix?: Maybe<string>; addressPrefixes?: Maybe<string[]> }): Subnet => ({
+  const toSubnet = (s: {
+    id?: Maybe<string>;
+    addressPrefix?: Maybe<string>;
+    addressPrefixes?: Maybe<string[]>;
+  }): Subnet => ({
     id: s.id ?? "",
     addressPrefix: s.addressPrefix ?? s.addressPrefixes?.[0] ?? "",
   });
@@ -160,9 +161,7 @@ export async function createNetworkPort(settings: AzureSettings): Promise<Networ
       );
     },
     async getNsg(rg, name) {
-      const g = await findable(`ARM get network security group ${name}`, () =>
-        net.networkSecurityGroups.get(rg, name),
-      );
+      const g = await findable(`ARM get network security group ${name}`, () => net.networkSecurityGroups.get(rg, name));
       return g && toNsg(g);
     },
     async putNsg(rg, name, location, rules, tags) {

@@ -85,7 +85,13 @@ export interface NetworkPort {
     tags: Tags,
   ): Promise<SecurityGroup>;
   getNic(resourceGroup: string, name: string): Promise<NetworkInterface | undefined>;
-  createNic(resourceGroup: string, name: string, location: string, spec: NicSpec, tags: Tags): Promise<NetworkInterface>;
+  createNic(
+    resourceGroup: string,
+    name: string,
+    location: string,
+    spec: NicSpec,
+    tags: Tags,
+  ): Promise<NetworkInterface>;
 }
 
 export interface SshPublicKey {
@@ -114,7 +120,12 @@ export interface VirtualMachine {
 export interface VmSpec {
   readonly location: string;
   readonly size: string;
-  readonly image: { readonly publisher: string; readonly offer: string; readonly sku: string; readonly version: string };
+  readonly image: {
+    readonly publisher: string;
+    readonly offer: string;
+    readonly sku: string;
+    readonly version: string;
+  };
   readonly adminUsername: string;
   /** `ssh-ed25519 AAAA…` or `ssh-rsa AAAA…`. */
   readonly publicKey: string;

@@ -61,7 +61,13 @@ export function azureNode<K extends VmKind, Found extends { id: string; tags?: T
           reason: spec.createReason(config),
           async apply(ctx) {
             const expectedId = spec.expectedId(config);
-            const intent = { kind: spec.kind, layer: "vm", node: spec.id, id: expectedId, attributes: spec.attributes(config) };
+            const intent = {
+              kind: spec.kind,
+              layer: "vm",
+              node: spec.id,
+              id: expectedId,
+              attributes: spec.attributes(config),
+            };
             const created = await createWithIntent(ctx.store, intent as Parameters<typeof createWithIntent>[1], () =>
               spec.create(ctx),
             );

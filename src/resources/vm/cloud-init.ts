@@ -3,9 +3,15 @@
  * comes straight from the instance metadata service (installing the CLI by `curl | bash` is slow
  * and not needed).
  */
-export const CLOUD_CONFIG = ["#cloud-config", "package_update: true", "packages:", "  - awscli", "  - curl", "  - jq", ""].join(
-  "\n",
-);
+export const CLOUD_CONFIG = [
+  "#cloud-config",
+  "package_update: true",
+  "packages:",
+  "  - awscli",
+  "  - curl",
+  "  - jq",
+  "",
+].join("\n");
 
 export function userDataBase64(): string {
   return Buffer.from(CLOUD_CONFIG).toString("base64");

@@ -50,7 +50,11 @@ function recordOf(config: Config, state: StateView, vm: { id: string; vmId?: str
 }
 
 function knownOf(ctx: ApplyContext): Known {
-  return { publicIp: ctx.input(publicIp).ipAddress, privateIp: ctx.input(networkInterface).privateIp, keyPath: ctx.input(sshKey).keyPath };
+  return {
+    publicIp: ctx.input(publicIp).ipAddress,
+    privateIp: ctx.input(networkInterface).privateIp,
+    keyPath: ctx.input(sshKey).keyPath,
+  };
 }
 
 function outputsOf(config: Config, vm: VirtualMachine): VmOutputs {
@@ -63,7 +67,13 @@ async function createVm(ctx: ApplyContext): Promise<Partial<VmOutputs>> {
   const { vm, resourceGroup: rg, location } = config.azure;
   const known = knownOf(ctx);
   const expectedId = armId(config, "Microsoft.Compute/virtualMachines", vm.name);
-  const intent: Intent = { kind: KIND, layer: "vm", node: ID, id: expectedId, attributes: recordOf(config, state, { id: expectedId }, known) };
+  const intent: Intent = {
+    kind: KIND,
+    layer: "vm",
+    node: ID,
+    id: expectedId,
+    attributes: recordOf(config, state, { id: expectedId }, known),
+  };
   const created = await createWithIntent(store, intent, async () =>
     (await ctx.ports.compute()).createVm(rg, vm.name, {
       location,
@@ -122,20 +132,31 @@ export const virtualMachine: ResourceNode<VirtualMachine | undefined, VmOutputs>
     const outputs = outputsOf(config, vm);
     const owner = ownershipOf(state.find(KIND, vm.id), vm.tags, state.deploymentId);
     const differences = vmDifferences(vm, config, input(sshKey).publicKey, input(networkInterface).id);
-    const note = differences.length ? `; differs from the config (${differences.join("; ")}): left as is, never rebuilt` : "";
+    const note = differences.length
+      ? `; differs from the config (${differences.join("; ")}): left as is, never rebuilt`
+      : "";
     const steps: Step<VmOutputs>[] = [];
     const attach = !isKnown(identity) || !vm.identityIds.includes(identity.toLowerCase());
     const record = async (ctx: ApplyContext, extra = {}) =>
-      ctx.store.put(vmLayerRecord(KIND, ID, vm.id, owner.createdByUs, recordOf(config, ctx.store, vm, knownOf(ctx), extra)));
+      ctx.store.put(
+        vmLayerRecord(KIND, ID, vm.id, owner.createdByUs, recordOf(config, ctx.store, vm, knownOf(ctx), extra)),
+      );
     if (owner.how !== "recorded")
-      steps.push({ kind: "adopt", resource, reason: `${adoptReason(owner)}${note}`, apply: async (ctx) => void (await record(ctx)) });
+      steps.push({
+        kind: "adopt",
+        resource,
+        reason: `${adoptReason(owner)}${note}`,
+        apply: async (ctx) => void (await record(ctx)),
+      });
     if (attach)
       steps.push({
         kind: "update",
         resource,
         reason: `identity ${config.azure.identityName} is not attached: attach it (the VM is not rebuilt)`,
         async apply(ctx) {
-          await (await ctx.ports.compute()).attachIdentity(config.azure.resourceGroup, config.azure.vm.name, ctx.input(managedIdentity).id);
+          await (
+            await ctx.ports.compute()
+          ).attachIdentity(config.azure.resourceGroup, config.azure.vm.name, ctx.input(managedIdentity).id);
           await record(ctx, owner.createdByUs ? {} : { identityAttached: true });
           return undefined;
         },

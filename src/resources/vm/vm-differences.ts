@@ -23,6 +23,8 @@ export function vmDifferences(
     ...(vm.adminUsername === adminUsername ? [] : [`admin ${vm.adminUsername}, the config says ${adminUsername}`]),
     ...(isKnown(publicKey) && !keys.includes(publicKey) ? ["it does not list our SSH key"] : []),
     ...(vm.passwordLogin ? ["password login is enabled"] : []),
-    ...(isKnown(nicId) && !vm.nicIds.some((id) => sameArmId(id, nicId)) ? ["it does not use our network interface"] : []),
+    ...(isKnown(nicId) && !vm.nicIds.some((id) => sameArmId(id, nicId))
+      ? ["it does not use our network interface"]
+      : []),
   ];
 }

@@ -57,7 +57,12 @@ async function waitSsh(ctx: ApplyContext, vm: RecordedVm, pinned: string | undef
   const timeoutMs = ctx.config.azure.vm.timeouts.sshSeconds * 1000;
   return ctx.reporter.step(`wait for SSH on ${label} to answer (up to ${seconds(timeoutMs)})`, () =>
     waitFor(
-      { what: `SSH on ${label} to answer`, timeoutMs, intervalMs: SSH_RETRY_MS, setting: "azure.vm.timeouts.sshSeconds" },
+      {
+        what: `SSH on ${label} to answer`,
+        timeoutMs,
+        intervalMs: SSH_RETRY_MS,
+        setting: "azure.vm.timeouts.sshSeconds",
+      },
       async () => {
         const address = await ctx.ports.vm.sshAddress(vm.publicIp);
         if (!address) return { notYet: "nothing listens for it yet" };
@@ -120,7 +125,9 @@ export const vmReady: ResourceNode<undefined, ReadyOutputs> = {
     if (pinned)
       return {
         outputs: { hostKeyFingerprint: pinned },
-        steps: [{ kind: "unchanged", resource, reason: `answered SSH and finished cloud-init; host key ${pinned} pinned` }],
+        steps: [
+          { kind: "unchanged", resource, reason: `answered SSH and finished cloud-init; host key ${pinned} pinned` },
+        ],
       };
     return {
       outputs: { hostKeyFingerprint: later("host key fingerprint") },

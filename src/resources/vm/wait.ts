@@ -24,10 +24,13 @@ export async function waitFor<T>(options: WaitOptions, attempt: () => Promise<At
     const last = outcome.notYet;
     const left = deadline - Date.now();
     if (left <= 0) {
-      throw new BridgeError(`timed out after ${seconds(options.timeoutMs)} waiting for ${options.what} (last: ${last})`, {
-        code: "VM_WAIT_TIMEOUT",
-        hint: `run the command again to keep waiting (what is done is recorded), or raise ${options.setting}; \`oidc-bridge ssh\` shows the VM once it answers`,
-      });
+      throw new BridgeError(
+        `timed out after ${seconds(options.timeoutMs)} waiting for ${options.what} (last: ${last})`,
+        {
+          code: "VM_WAIT_TIMEOUT",
+          hint: `run the command again to keep waiting (what is done is recorded), or raise ${options.setting}; \`oidc-bridge ssh\` shows the VM once it answers`,
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs, left)));
   }
