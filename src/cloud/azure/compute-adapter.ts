@@ -22,6 +22,13 @@ function toVm(vm: SdkVm): VirtualMachine {
   };
 }
 
+/** The config field behind a VM refused for its admin name (the message alone does not say). */
+function vmHint(err: { code?: string; message?: string }): string | undefined {
+  if (err.code === "InvalidParameter" && /Admin Username/i.test(err.message ?? ""))
+    return "choose another azure.vm.adminUsername: Azure reserves admin, administrator, root, user, guest and others (the default adminuser is allowed)";
+  return undefined;
+}
+
 /** Microsoft.Compute over @azure/arm-compute (imported lazily, here only). */
 export async function createComputePort(settings: AzureSettings): Promise<ComputePort> {
   const [{ ComputeManagementClient }, basics] = await Promise.all([import("@azure/arm-compute"), armBasics(settings)]);
@@ -83,8 +90,10 @@ export async function createComputePort(settings: AzureSettings): Promise<Comput
         userData: spec.userData,
       };
       return toVm(
-        await call(`ARM create virtual machine ${name}`, () =>
-          compute.virtualMachines.beginCreateOrUpdateAndWait(rg, name, body, LRO_OPTIONS),
+        await call(
+          `ARM create virtual machine ${name}`,
+          () => compute.virtualMachines.beginCreateOrUpdateAndWait(rg, name, body, LRO_OPTIONS),
+          vmHint,
         ),
       );
     },
