@@ -77,7 +77,9 @@ async function observeFailure(issuerPath: string, tenantId: string | null = TENA
   const reporter = new RecordingReporter();
   const facts = new Facts(config, ports, reporter, { issuerHost: `${base}/${issuerPath}` });
   const tags = {};
-  return bridgeFailure(oidcProvider.lookup({ config, ports, facts, reporter, tags, stateDir: dir.path, state: memoryState("ob-1") }));
+  return bridgeFailure(
+    oidcProvider.lookup({ config, ports, facts, reporter, tags, stateDir: dir.path, state: memoryState("ob-1") }),
+  );
 }
 
 describe("trust error paths", () => {

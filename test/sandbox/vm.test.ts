@@ -183,7 +183,8 @@ describe("vm layer errors against the sandbox", () => {
 
 function header(e: JournalEntry | undefined, name: string): string {
   const found = Object.entries(e?.response?.headers ?? {}).find(([key]) => key.toLowerCase() === name);
-  return String(found?.[1] ?? "");
+  const value = found?.[1];
+  return typeof value === "string" || typeof value === "number" ? String(value) : "";
 }
 
 function end(e: JournalEntry): number {
