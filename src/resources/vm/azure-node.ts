@@ -5,7 +5,7 @@ import type { PlannedRecord } from "../../engine/known-after-apply.js";
 import type { RecordKind, RecordOf, ResourceRecord } from "../../state/schema.js";
 import type { NewRecord, StateView } from "../../state/store.js";
 import { createWithIntent } from "../intent.js";
-import { adoptReason, ownershipOf } from "../tags.js";
+import { adoptReason, ownershipOf, type Ownership } from "../tags.js";
 import { sameArmId } from "./arm-ids.js";
 
 type VmKind = Extract<
@@ -82,22 +82,7 @@ export function azureNode<K extends VmKind, Found extends { id: string; tags?: T
       const owner = ownershipOf(state.find(spec.kind, found.id), found.tags, state.deploymentId);
       const differences = spec.differences?.(found, config, input) ?? [];
       const note = differences.length ? `; differs from the config (${differences.join("; ")}): left as is` : "";
-      if (owner.how === "recorded")
-        return { outputs, steps: [{ kind: "unchanged", resource, reason: `exists as recorded${note}` }] };
-      return {
-        outputs,
-        steps: [
-          {
-            kind: "adopt",
-            resource,
-            reason: `${adoptReason(owner)}${note}`,
-            async apply({ store }) {
-              await store.put(record(config, found, owner.createdByUs));
-              return undefined;
-            },
-          },
-        ],
-      };
+      return { outputs, steps: [keepStep(owner, resource, note, () => record(config, found, owner.createdByUs))] };
     },
 
     fromState(state: StateView, config: Config) {
@@ -117,4 +102,18 @@ export function vmLayerRecord<K extends RecordKind>(
   attributes: RecordOf<K>["attributes"] | Attributes<VmKind>,
 ): NewRecord {
   return { kind, layer: "vm", node, id, createdByUs, status: "ready", attributes } as NewRecord;
+}
+
+/** The step for a resource that exists: unchanged when recorded, else adopted (recorded as found). */
+export function keepStep<O>(owner: Ownership, resource: string, note: string, record: () => NewRecord): Step<O> {
+  if (owner.how === "recorded") return { kind: "unchanged", resource, reason: `exists as recorded${note}` };
+  return {
+    kind: "adopt",
+    resource,
+    reason: `${adoptReason(owner)}${note}`,
+    async apply({ store }) {
+      await store.put(record());
+      return undefined;
+    },
+  };
 }

@@ -6,9 +6,9 @@ import { generateOpenSshKey } from "../../remote/openssh-keygen.js";
 import { keyMissing, keyPathOf, readKeyFile, writeKeyFile, type LocalKey } from "../../remote/key-file.js";
 import { createWithIntent, type Intent } from "../intent.js";
 import { resourceGroup } from "../resource-group.js";
-import { adoptReason, ownershipOf } from "../tags.js";
+import { ownershipOf } from "../tags.js";
 import { armId, sameArmId } from "./arm-ids.js";
-import { vmLayerRecord } from "./azure-node.js";
+import { keepStep, vmLayerRecord } from "./azure-node.js";
 
 const KIND = "azure-ssh-public-key";
 const ID = "ssh-key";
@@ -114,22 +114,8 @@ export const sshKey: ResourceNode<SshKeyObserved, SshKeyOutputs> = {
     ];
     const note = notes.length ? `; ${notes.join("; ")}` : "";
     const owner = ownershipOf(state.find(KIND, azure.id), azure.tags, state.deploymentId);
-    if (owner.how === "recorded")
-      return { outputs, steps: [{ kind: "unchanged", resource, reason: `exists as recorded${note}` }] };
-    return {
-      outputs,
-      steps: [
-        {
-          kind: "adopt",
-          resource,
-          reason: `${adoptReason(owner)}${note}`,
-          async apply({ store }) {
-            await store.put(vmLayerRecord(KIND, ID, azure.id, owner.createdByUs, attributes(config, keyPath, local)));
-            return undefined;
-          },
-        },
-      ],
-    };
+    const record = () => vmLayerRecord(KIND, ID, azure.id, owner.createdByUs, attributes(config, keyPath, local));
+    return { outputs, steps: [keepStep(owner, resource, note, record)] };
   },
 
   fromState(state) {
