@@ -1,12 +1,14 @@
 import type { OidcProviderPort, RolePort, SsmPort, StsPort } from "./aws/ports.js";
 import type { AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
+import type { ComputePort, NetworkPort } from "./azure/vm-ports.js";
 import type { CloudSession } from "./session.js";
-import type { HostPort, VmAccess } from "../remote/host-port.js";
+import type { HostPort, VmLogin } from "../remote/host-port.js";
 import { vmHosts } from "../remote/vm-hosts.js";
+import { vmAccess, type VmAccess } from "./vm-access.js";
 
 /**
  * Every port a resource may use, each made on first use and once per run: a command that only
- * touches IAM never loads the Azure SDK. Network, compute and S3 join here as their own ports.
+ * touches IAM never loads the Azure SDK. S3 joins here as its own port.
  */
 export interface CloudPorts {
   sts(): Promise<StsPort>;
@@ -16,8 +18,12 @@ export interface CloudPorts {
   signIn(): Promise<AzureSignInPort>;
   resourceGroups(): Promise<ResourceGroupPort>;
   identities(): Promise<IdentityPort>;
+  network(): Promise<NetworkPort>;
+  compute(): Promise<ComputePort>;
+  /** How the VM and this machine's own address are reached (the sandbox maps both). */
+  readonly vm: VmAccess;
   /** The VM over SSH: one connection per VM per run, with the pinned host key. */
-  vmHost(access: VmAccess): Promise<HostPort>;
+  vmHost(access: VmLogin): Promise<HostPort>;
   /** Ends what the ports hold open (SSH connections); the run calls it once, at the end. */
   close(): Promise<void>;
 }
@@ -27,8 +33,9 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
     let made: Promise<T> | undefined;
     return () => (made ??= make());
   };
+  const vm = vmAccess(session.sandbox);
   // SSH is loaded only when a command reaches the VM.
-  const hosts = vmHosts(async (access) => (await import("../remote/ssh-host.js")).connectSsh(access, session));
+  const hosts = vmHosts(async (login) => (await import("../remote/vm-login.js")).connectVm(login, vm));
   return {
     vmHost: (access) => hosts.open(access),
     close: () => hosts.close(),
@@ -41,5 +48,8 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
       (await import("./azure/resource-adapters.js")).createResourceGroupPort(session.azure),
     ),
     identities: once(async () => (await import("./azure/resource-adapters.js")).createIdentityPort(session.azure)),
+    network: once(async () => (await import("./azure/network-adapter.js")).createNetworkPort(session.azure)),
+    compute: once(async () => (await import("./azure/compute-adapter.js")).createComputePort(session.azure)),
+    vm,
   };
 }

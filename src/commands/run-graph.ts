@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
-import { loadConfig, type ConfigFlags } from "../config/load-config.js";
+import { loadConfig } from "../config/load-config.js";
 import { configFlags, type CommandContext } from "../context.js";
+import type { ConfigFlags } from "../config/load-config.js";
 import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
 import { openCloudSession } from "../cloud/session.js";
@@ -22,7 +23,7 @@ export interface GraphRunOptions {
   readonly command: string;
   readonly layers: readonly LayerName[];
   readonly dryRun: boolean;
-  /** The command's own flags that set config values (`--role-arn-from-ssm`). */
+  /** The command's own flags that set config values (`--key-type`, `--allow-any-source`, `--role-arn-from-ssm`). */
   readonly flags?: ConfigFlags;
 }
 
@@ -71,7 +72,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
       const plan = await planGraph(
         selected,
         external,
-        { config, tags, ports, facts, state: store, reporter },
+        { config, tags, stateDir, ports, facts, state: store, reporter },
         GRAPH_CONCURRENCY,
       );
       const actions: Action[] = plan.nodes.flatMap(({ node, steps }) =>
@@ -83,7 +84,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
         return;
       }
       if (plan.nodes.some((n) => n.steps.some((s) => s.apply))) await store.ensureSaved();
-      const outcome = await applyGraph(plan, { config, tags, ports, store, reporter }, GRAPH_CONCURRENCY);
+      const outcome = await applyGraph(plan, { config, tags, stateDir, ports, store, reporter }, GRAPH_CONCURRENCY);
       const summaries = options.layers.map((layer) => ({ layer, ...layerSummary(layer, outcome.outputs) }));
       for (const s of summaries) await store.completeLayer(s.layer, s.line);
       const changed = outcome.applied.some((a) => a.action.kind !== "adopt");

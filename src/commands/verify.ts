@@ -6,7 +6,8 @@ import { openCloudSession } from "../cloud/session.js";
 import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { oidcProvider } from "../resources/oidc-provider.js";
-import { vmAccessFromState } from "../layers/vm-access.js";
+import { recordedVm } from "../resources/vm/virtual-machine.js";
+import { loginOf } from "../remote/vm-login.js";
 import { cloudChecks } from "../verify/cloud-checks.js";
 import { vmChecks } from "../verify/vm-checks.js";
 import { fail, type CheckResult } from "../verify/check.js";
@@ -53,7 +54,7 @@ export async function verify(ctx: CommandContext): Promise<void> {
       cloudChecks({ config, ports, providerArn: provider.providerArn, issuer: provider.issuer }),
     );
     checks.push(...cloud.checks);
-    const access = vmAccessFromState(view, config);
+    const access = loginOf(recordedVm(view));
     if (!access) {
       checks.push(fail("vm", "no VM recorded", "run `oidc-bridge vm`, then `oidc-bridge configure`"));
     } else {

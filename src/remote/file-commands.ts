@@ -1,40 +1,51 @@
+import { BridgeError } from "../errors.js";
 import type { CommandResult, HostPort, RunOptions } from "./host-port.js";
-import { shQuote } from "./shell-quote.js";
+import { shPath } from "./shell-quote.js";
 
-/** A path for /bin/sh: `~/x` becomes "$HOME"/'x' (the remote home), anything else is quoted. */
-export function remotePath(path: string): string {
-  return path.startsWith("~/") ? `"$HOME"/${shQuote(path.slice(2))}` : shQuote(path);
-}
+type Run = (command: string, options?: RunOptions) => Promise<CommandResult>;
 
-const NOT_FOUND = 3;
+const NOT_FOUND = 44;
 
 /**
- * A HostPort from one way of running a command: reading and writing files are shell commands, so
- * every transport (SSH, a sandbox VM, a test's local shell) behaves the same. Content travels on
- * standard input, never on a command line.
+ * Reading and writing files as shell commands over any way of running one, so every transport
+ * (SSH, a test's local shell) behaves the same. Content travels on standard input, never on a
+ * command line.
  */
-export function hostPortOver(
-  target: string,
-  run: (command: string, options?: RunOptions) => Promise<CommandResult>,
-  close: () => Promise<void> = () => Promise.resolve(),
-): HostPort {
+export function fileOps(target: string, run: Run): Pick<HostPort, "readFile" | "writeFile"> {
+  const failed = (what: string, path: string, r: CommandResult) =>
+    new BridgeError(`${what} ${path} on ${target} failed (exit ${String(r.code)}): ${r.stderr.trim()}`, {
+      code: "SSH_FAILED",
+      hint: "check the path and its permissions on the VM",
+    });
   return {
-    target,
-    run,
-    close,
     async readFile(path) {
-      const p = remotePath(path);
-      const result = await run(`if [ -f ${p} ]; then cat ${p}; else exit ${NOT_FOUND}; fi`);
-      if (result.code === NOT_FOUND) return undefined;
-      if (result.code !== 0) throw new Error(`cannot read ${path} on ${target}: ${result.stderr.trim()}`);
-      return result.stdout;
+      const r = await run(`p=${shPath(path)}; if [ -e "$p" ]; then exec cat -- "$p"; else exit ${NOT_FOUND}; fi`);
+      if (r.code === NOT_FOUND) return undefined;
+      if (r.code !== 0) throw failed("reading", path, r);
+      return r.stdout;
     },
     async writeFile(path, content, mode) {
-      const p = remotePath(path);
-      // The temporary file is made 0600 by the umask before a byte is written, then renamed over.
-      const script = `umask 077; f=${p}; d=$(dirname "$f"); mkdir -p "$d" && t="$d/.oidc-bridge-$$.tmp" && cat > "$t" && chmod ${mode.toString(8)} "$t" && mv -f "$t" "$f" || { rm -f "$t"; exit 1; }`;
-      const result = await run(script, { stdin: content });
-      if (result.code !== 0) throw new Error(`cannot write ${path} on ${target}: ${result.stderr.trim()}`);
+      // umask 077: folders made on the way are 0700; the temp file is private until renamed.
+      const script = [
+        "set -e",
+        "umask 077",
+        `p=${shPath(path)}`,
+        'd=$(dirname -- "$p")',
+        'mkdir -p -- "$d"',
+        't=$(mktemp "$d/.oidc-bridge.XXXXXX")',
+        `trap 'rm -f -- "$t"' EXIT`,
+        'cat > "$t"',
+        `chmod ${(mode & 0o7777).toString(8).padStart(4, "0")} "$t"`,
+        'mv -f -- "$t" "$p"',
+        "trap - EXIT",
+      ].join("\n");
+      const r = await run(script, { stdin: content });
+      if (r.code !== 0) throw failed("writing", path, r);
     },
   };
+}
+
+/** A HostPort from a way of running commands (a test's local shell). */
+export function hostPortOver(target: string, run: Run, close: () => Promise<void> = () => Promise.resolve()): HostPort {
+  return { target, run, close, ...fileOps(target, run) };
 }

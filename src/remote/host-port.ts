@@ -32,7 +32,7 @@ export interface HostPort {
 }
 
 /** How to reach the VM: what the vm layer records. */
-export interface VmAccess {
+export interface VmLogin {
   readonly vmName: string;
   readonly user: string;
   /** The VM's public IP. */

@@ -1,6 +1,6 @@
-import type { HostPort, VmAccess } from "./host-port.js";
+import type { HostPort, VmLogin } from "./host-port.js";
 
-export type HostConnector = (access: VmAccess) => Promise<HostPort>;
+export type HostConnector = (access: VmLogin) => Promise<HostPort>;
 
 /** One connection per VM per run, however many nodes and checks ask; all closed at the end. */
 export function vmHosts(connect: HostConnector): { open: HostConnector; close(): Promise<void> } {

@@ -85,17 +85,6 @@ export interface StateView {
   find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined;
 }
 
-/** The read side of a state document, for commands that read without the lock (`verify`). */
-export function stateView(state: Pick<State, "deploymentId" | "resources">): StateView {
-  const records = <K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[] =>
-    state.resources.filter((r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer));
-  return {
-    deploymentId: state.deploymentId,
-    records,
-    find: (kind, id) => records(kind).find((r) => id === undefined || sameId(r.id, id)),
-  };
-}
-
 /**
  * The one state document, held under the backend's lock for a command's lifetime. Every change
  * goes through one queue and is written at once (atomically, previous version kept), so
@@ -212,6 +201,19 @@ export class StateStore implements StateView {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A read-only view of a state document read without the lock (for `ssh`, which must not hold it). */
+export function stateView(state: State | undefined): StateView {
+  const resources = state?.resources ?? [];
+  const records = <K extends RecordKind>(kind: K, layer?: LayerName) =>
+    resources.filter((r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer));
+  return {
+    deploymentId: state?.deploymentId ?? "",
+    records,
+    find: <K extends RecordKind>(kind: K, id?: string) =>
+      records(kind).find((r) => id === undefined || sameId(r.id, id)),
+  };
 }
 
 /** ARM ids are case-insensitive; ARNs and names are compared as Azure and AWS compare them. */
