@@ -80,6 +80,7 @@ beforeEach(async () => {
     "head",
     "printf",
     "touch",
+    "mktemp",
   ]) {
     const { execFileSync } = await import("node:child_process");
     const path = execFileSync("/bin/sh", ["-c", `command -v ${t}`])
