@@ -73,7 +73,7 @@ export function checkClaims(claims: JWTPayload, expected: ExpectedClaims): Check
       warn(
         "token-audience",
         `aud is ${aud.join(", ")}, a Microsoft API: the same token also works against that API`,
-        "use a dedicated application ID URI as oidc.audience (e.g. api://AzureADTokenExchange), so the token opens AWS only",
+        "use the application ID URI of an app registration of your tenant as oidc.audience (e.g. api://oidc-bridge), so the token opens AWS only",
       ),
     );
   } else {
