@@ -72,6 +72,7 @@ export async function verify(ctx: CommandContext): Promise<void> {
               facts: cloud.facts,
               profile: config.configure.awsProfile,
               roleName: config.aws.roleName,
+              cloudOk: cloud.checks.every((c) => c.status !== "fail"),
               reporter,
               now: Date.now,
               sleep: (ms) => new Promise((done) => setTimeout(done, ms)),

@@ -37,8 +37,8 @@ export function diagnoseStsError(code: string, message: string): StsDiagnosis | 
           fix: "run `oidc-bridge trust` to refresh the thumbprints",
         };
       return {
-        cause: "STS could not validate the token: its signature, issuer or format is wrong",
-        fix: "run `oidc-bridge configure` to fetch a fresh token from the metadata service",
+        cause: "STS could not validate the token: its signature, key, issuer or format is wrong",
+        fix: "fetch a fresh token on the VM: `oidc-bridge ssh -- ~/.local/bin/oidc-bridge-refresh-token`",
       };
     case "ExpiredTokenException":
       return {

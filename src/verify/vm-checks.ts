@@ -13,6 +13,8 @@ export interface VmCheckInput {
   readonly facts: CloudFacts;
   readonly profile: string;
   readonly roleName: string;
+  /** True when every check from here passed: only then can a refusal be IAM still propagating. */
+  readonly cloudOk: boolean;
   readonly reporter: Reporter;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
@@ -127,7 +129,7 @@ async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
     }
     const error = parseCliError(who.stderr);
     const young = created !== undefined && input.now() - created < YOUNG_ROLE_MS;
-    if (young && error && ["AccessDenied", "InvalidIdentityToken"].includes(error.code)) {
+    if (young && input.cloudOk && error && mayBePropagating(error.code, error.message)) {
       const age = Math.round((input.now() - (created ?? 0)) / 1000);
       input.reporter.info(
         `waiting for role ${input.roleName} to become assumable: created ${age} s ago, new roles take up to a minute (${error.code})`,
@@ -138,6 +140,17 @@ async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
     }
     return [cliFailure("aws-identity", who.stderr)];
   }
+}
+
+/**
+ * A new role (or provider) is refused for a while as if it did not exist. A refusal that names a
+ * definite fault (a thumbprint, an audience, a signature) is not that, and is not waited for.
+ */
+function mayBePropagating(code: string, message: string): boolean {
+  if (code === "AccessDenied") return /AssumeRoleWithWebIdentity/.test(message);
+  if (code === "InvalidIdentityToken")
+    return !/thumbprint|audience|signature|verification key|not a valid JWT/i.test(message);
+  return false;
 }
 
 function cliFailure(id: string, stderr: string): CheckResult {
