@@ -85,6 +85,7 @@ describe("up killed right after any one of its writes", () => {
           ["azure-network-interface", "ready", true],
           ["azure-ssh-public-key", "ready", true],
           ["azure-virtual-machine", "ready", true],
+          ["vm-setup", "ready", true],
         ].sort(),
       );
       // The VM was waited for to the end: its host key is pinned.

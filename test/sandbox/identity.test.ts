@@ -78,9 +78,7 @@ describe("oidc-bridge identity against the sandbox", () => {
     const keys = Object.keys(conditions.StringEquals ?? {});
     expect(keys).toHaveLength(2);
     expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":sub")) as string]).toBe(principal);
-    expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":aud")) as string]).toBe(
-      "https://management.core.windows.net/",
-    );
+    expect(conditions.StringEquals?.[keys.find((k) => k.endsWith(":aud")) as string]).toBe("api://oidc-bridge");
     expect(policy.Statement[0]?.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(parameter?.Value).toBe(role?.Arn);
     expect(attached?.map((p) => p.PolicyArn)).toEqual(["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]);

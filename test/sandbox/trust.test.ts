@@ -58,7 +58,7 @@ describe("oidc-bridge trust against the sandbox", () => {
       return iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
     });
     expect(provider.Url).toBe(`127.0.0.1:${provider.Url?.split(":")[1]?.split("/")[0]}/${SANDBOX_TENANT_ID}/`);
-    expect(provider.ClientIDList).toEqual(["https://management.core.windows.net/"]);
+    expect(provider.ClientIDList).toEqual(["api://oidc-bridge"]);
     // The issuer host presents chain "a", the key host chain "b": their intermediates are the tops.
     const expected = [
       await sha1OfPem(join(stateDir, "sandbox/ca/intermediate-b.pem")),
@@ -106,7 +106,7 @@ describe("oidc-bridge trust against the sandbox", () => {
         ?.Arn as string;
       return iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
     });
-    expect(provider.ClientIDList).toEqual(["api://their-app", "https://management.core.windows.net/"]);
+    expect(provider.ClientIDList).toEqual(["api://their-app", "api://oidc-bridge"]);
     expect(provider.ThumbprintList?.[0]).toBe("0".repeat(40));
     expect(provider.ThumbprintList).toHaveLength(3);
     const state = await readState(stateDir);

@@ -6,6 +6,7 @@ import { tempDir } from "../helpers/temp-dir.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import { readState } from "../../src/state/store.js";
 import type { JournalEntry } from "../../src/sandbox/harness/types.js";
+import { VM_SETUP_ITEMS as CONFIGURE_ITEMS } from "../../src/remote/vm-setup-plan.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let stateDir: string;
@@ -63,9 +64,10 @@ describe("oidc-bridge up against the sandbox", () => {
         ["iam-role-policy-attachment", "ready", true],
         ["ssm-parameter", "ready", true],
         ...VM_KINDS.map((kind) => [kind, "ready", true]),
+        ["vm-setup", "ready", true],
       ].sort(),
     );
-    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["identity", "trust", "vm"]);
+    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["configure", "identity", "trust", "vm"]);
     const journal = await readJournal(join(stateDir, "sandbox/journal.jsonl"));
     const provider = journal.find((e) => e.operation === "CreateOpenIDConnectProvider");
     const azure = journal.filter((e) =>
@@ -86,6 +88,7 @@ describe("oidc-bridge up against the sandbox", () => {
         "create role-policies",
         "create ssm-parameter",
         ...VM_NODES.map((n) => `${n === "vm-ready" ? "update" : "create"} ${n}`),
+        ...CONFIGURE_ITEMS.map(() => "create vm-setup"),
       ].sort(),
     );
     expect(run.events.at(-1)).toMatchObject({
@@ -126,6 +129,7 @@ describe("oidc-bridge up against the sandbox", () => {
       "role-policies",
       "ssm-parameter",
       ...VM_NODES,
+      ...CONFIGURE_ITEMS.map(() => "vm-setup"),
     ]);
     expect(actions.every((a) => a.kind === (a.node === "vm-ready" ? "update" : "create"))).toBe(true);
     expect(actions.find((a) => a.node === "iam-role")?.reason).toContain("sub=(known after apply)");
@@ -137,7 +141,7 @@ describe("oidc-bridge up against the sandbox", () => {
   test("every step event names its node and layer", async () => {
     const run = await up();
     const applied = run.events.filter((e) => e.type === "step" && e.status === "ok" && e.title.startsWith("create "));
-    expect(applied.length).toBe(6 + VM_NODES.length - 1);
+    expect(applied.length).toBe(6 + VM_NODES.length - 1 + CONFIGURE_ITEMS.length);
     for (const e of applied)
       expect(e).toMatchObject({ node: expect.any(String) as unknown, layer: expect.any(String) as unknown });
   });

@@ -61,6 +61,7 @@ async function waitSsh(ctx: ApplyContext, vm: RecordedVm, pinned: string | undef
         what: `SSH on ${label} to answer`,
         timeoutMs,
         intervalMs: SSH_RETRY_MS,
+        firstIntervalMs: 250,
         setting: "azure.vm.timeouts.sshSeconds",
       },
       async () => {

@@ -8,6 +8,11 @@ export interface WaitOptions {
   readonly what: string;
   readonly timeoutMs: number;
   readonly intervalMs: number;
+  /**
+   * The first pause, doubled after each try up to intervalMs: what is usually moments away (a
+   * VM's SSH right after provisioning) is seen at once, what takes minutes is not polled hard.
+   */
+  readonly firstIntervalMs?: number;
   /** The config field that sets the timeout, named in the hint. */
   readonly setting: string;
 }
@@ -18,6 +23,7 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(options: WaitOptions, attempt: () => Promise<Attempt<T>>): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
+  let pause = options.firstIntervalMs ?? options.intervalMs;
   for (;;) {
     const outcome = await attempt();
     if ("done" in outcome) return outcome.done;
@@ -32,6 +38,7 @@ export async function waitFor<T>(options: WaitOptions, attempt: () => Promise<At
         },
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs, left)));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    pause = Math.min(pause * 2, options.intervalMs);
   }
 }
