@@ -1,5 +1,5 @@
 import type { OidcProviderPort, RolePort, SsmPort, StsPort } from "./aws/ports.js";
-import type { AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
+import type { ArmResourcePort, AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
 import type { CloudSession } from "./session.js";
 
 /**
@@ -14,6 +14,8 @@ export interface CloudPorts {
   signIn(): Promise<AzureSignInPort>;
   resourceGroups(): Promise<ResourceGroupPort>;
   identities(): Promise<IdentityPort>;
+  /** Any ARM resource by id (destroy, status --refresh). */
+  armResources(): Promise<ArmResourcePort>;
 }
 
 export function createCloudPorts(session: CloudSession): CloudPorts {
@@ -31,5 +33,8 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
       (await import("./azure/resource-adapters.js")).createResourceGroupPort(session.azure),
     ),
     identities: once(async () => (await import("./azure/resource-adapters.js")).createIdentityPort(session.azure)),
+    armResources: once(async () =>
+      (await import("./azure/arm-generic-adapter.js")).createArmResourcePort(session.azure),
+    ),
   };
 }

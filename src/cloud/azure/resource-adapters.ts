@@ -1,27 +1,7 @@
-import type { TokenCredential } from "@azure/identity";
 import type { AzureSettings } from "./settings.js";
 import type { IdentityPort, ResourceGroup, ResourceGroupPort, UserAssignedIdentity } from "./ports.js";
 import { call, findable } from "./arm-call.js";
-import { userError } from "../../errors.js";
-
-/** What every ARM client needs: the subscription (required), the credential and the scope. */
-async function armBasics(
-  settings: AzureSettings,
-): Promise<{ subscriptionId: string; credential: TokenCredential; scope: string }> {
-  const subscriptionId = settings.subscriptionId;
-  if (!subscriptionId) {
-    throw userError(
-      "AZURE_NO_SUBSCRIPTION",
-      "azure.subscriptionId is not set",
-      "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription",
-    );
-  }
-  return {
-    subscriptionId,
-    credential: await settings.credential(),
-    scope: `${settings.endpoints.armAudience}/.default`,
-  };
-}
+import { armBasics } from "./arm-basics.js";
 
 /** Resource groups over @azure/arm-resources (imported lazily, here only). */
 export async function createResourceGroupPort(settings: AzureSettings): Promise<ResourceGroupPort> {

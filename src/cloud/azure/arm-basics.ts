@@ -1,0 +1,28 @@
+import type { TokenCredential } from "@azure/identity";
+import type { AzureSettings } from "./settings.js";
+import { userError } from "../../errors.js";
+
+/** What every ARM client needs: the subscription (required), the credential and the scope. */
+export async function armBasics(
+  settings: AzureSettings,
+): Promise<{ subscriptionId: string; credential: TokenCredential; scope: string }> {
+  const subscriptionId = settings.subscriptionId;
+  if (!subscriptionId) {
+    throw userError(
+      "AZURE_NO_SUBSCRIPTION",
+      "azure.subscriptionId is not set",
+      "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription",
+    );
+  }
+  return {
+    subscriptionId,
+    credential: await settings.credential(),
+    scope: `${settings.endpoints.armAudience}/.default`,
+  };
+}
+
+/**
+ * Options of a long-running write: the poller waits this long only when a poll carries no
+ * Retry-After (Azure's polls do, and the SDK honours them).
+ */
+export const LRO_OPTIONS = { updateIntervalInMs: 1000 } as const;
