@@ -21,6 +21,8 @@ export const SANDBOX_ENV = {
   dieAfterWrites: "OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES", // exit the process after N writes
   journalBodies: "OIDC_BRIDGE_SANDBOX_JOURNAL_BODIES", // 1: also headers and bodies, redacted
   deny: "OIDC_BRIDGE_SANDBOX_DENY", // comma list of "iam:CreateRole", "iam:*", "*": AccessDenied
+  vmAws: "OIDC_BRIDGE_SANDBOX_VM_AWS", // standin | host | auto (default): the aws a sandbox VM runs
+  rolePropagationMs: "OIDC_BRIDGE_SANDBOX_ROLE_PROPAGATION_MS", // a new role is not assumable for N ms (default 0)
 } as const;
 
 /** The what-is-my-IP endpoint of the sandbox (as https://checkip.amazonaws.com). */
@@ -30,3 +32,19 @@ export const CHECKIP_LISTENER = "checkip";
 export function vmSshListenerName(publicIp: string): string {
   return `ssh@${publicIp}`;
 }
+
+/**
+ * The instance metadata service of the sandbox VM with this vmId: `http://127.0.0.1:<port>`, the
+ * base URL a VM's commands get as IMDS_ENDPOINT (in Azure, http://169.254.169.254).
+ */
+export function vmImdsListenerName(vmId: string): string {
+  return `imds@${vmId}`;
+}
+
+/**
+ * The application the sandbox directory holds so that tokens can be asked for a dedicated
+ * audience, as one registers an app for AWS in a real tenant: Entra and IMDS issue tokens for its
+ * application ID URI (and for `api://<client id>`, Entra's default URI form).
+ */
+export const SANDBOX_AUDIENCE_APP_ID_URI = "api://oidc-bridge";
+export const SANDBOX_AUDIENCE_APP_CLIENT_ID = "3b7d1f5e-8c2a-4e6b-9d0f-1a3c5e7b9d24";

@@ -35,14 +35,17 @@ export async function launchSandbox(
       "use that one (commands with the same --state-dir do so by themselves), or stop it first (Ctrl-C in its terminal)",
     );
   }
-  const [{ createAwsService }, { createAzureService }] = await Promise.all([
+  const [{ createAwsService }, { createAzureService }, { createVmService }] = await Promise.all([
     import("./aws/index.js"),
     import("./azure/index.js"),
+    import("./vm-service/index.js"),
   ]);
+  const azure = createAzureService();
   let published: RunningSandboxInfo | undefined;
   const sandbox = await startSandbox({
     dir,
-    services: [createAwsService(), createAzureService()],
+    // The VMs follow ARM's state, so they start after Azure (and after AWS, whose endpoints they get).
+    services: [createAwsService(), azure, createVmService({ dir, azure })],
     env: { ...env },
     // A long-lived listener opened later (a VM's SSH server) must be findable from other terminals.
     onEndpointsChange: async (endpoints) => {

@@ -69,7 +69,16 @@ async function startForeground(env: Record<string, string> = {}): Promise<{
 describe("sandbox commands", () => {
   test("sandbox start serves other commands, keeps credentials in a 0600 file, and stops cleanly on SIGINT", async () => {
     const started = await startForeground();
-    expect(Object.keys(started.endpoints).sort()).toEqual(["arm", "entra", "entra-sts", "iam", "s3", "ssm", "sts"]);
+    expect(Object.keys(started.endpoints).sort()).toEqual([
+      "arm",
+      "checkip",
+      "entra",
+      "entra-sts",
+      "iam",
+      "s3",
+      "ssm",
+      "sts",
+    ]);
     for (const url of Object.values(started.endpoints)) expect(url).toMatch(/^https?:\/\/127\.0\.0\.1:\d+$/);
     expect((await stat(started.envFile)).mode & 0o777).toBe(0o600);
     const envText = await readFile(started.envFile, "utf8");

@@ -21,3 +21,24 @@ export function issuerService(keys: JWK[]): SandboxService {
     },
   };
 }
+
+/** A role trust policy: only tokens of `issuer` with this audience and subject may assume it. */
+export function webIdentityTrust(
+  providerArn: string | undefined,
+  issuer: string,
+  audience: string,
+  sub: string,
+): string {
+  const hostPath = issuer.replace("https://", "");
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${hostPath}:aud`]: audience, [`${hostPath}:sub`]: sub } },
+      },
+    ],
+  });
+}

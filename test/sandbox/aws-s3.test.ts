@@ -4,14 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  AttachRolePolicyCommand,
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { readJournal, startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { SANDBOX_ENV } from "../../src/sandbox/constants.js";
 import { endpointOf } from "../helpers/endpoint.js";
-import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
+import { issuerService, webIdentityTrust } from "../helpers/sandbox-oidc-issuer.js";
 import { NodeSha256 } from "../helpers/node-sha256.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
@@ -128,21 +133,17 @@ async function federatedCredentials(): Promise<Credentials> {
   const provider = await iam.send(
     new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["api://oidc-bridge"] }),
   );
-  const hostPath = issuer.replace("https://", "");
   await iam.send(
     new CreateRoleCommand({
       RoleName: "bucket-lister",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: provider.OpenIDConnectProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${hostPath}:aud`]: "api://oidc-bridge", [`${hostPath}:sub`]: "vm" } },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, "api://oidc-bridge", "vm"),
+    }),
+  );
+  // Sessions can do what their role's policies allow: listing buckets needs s3:ListAllMyBuckets.
+  await iam.send(
+    new AttachRolePolicyCommand({
+      RoleName: "bucket-lister",
+      PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
     }),
   );
   iam.destroy();

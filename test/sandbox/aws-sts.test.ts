@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import {
+  AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   GetOpenIDConnectProviderCommand,
@@ -23,7 +24,7 @@ import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/ind
 import { createAwsService, readAwsSandboxCredentials } from "../../src/sandbox/aws/index.js";
 import { rejection } from "../helpers/rejection.js";
 import { endpointOf } from "../helpers/endpoint.js";
-import { issuerService } from "../helpers/sandbox-oidc-issuer.js";
+import { issuerService, webIdentityTrust } from "../helpers/sandbox-oidc-issuer.js";
 import { trustSandboxCa } from "../helpers/trust-sandbox-ca.js";
 
 let dir: string;
@@ -67,20 +68,12 @@ beforeAll(async () => {
   await iam.send(
     new CreateRoleCommand({
       RoleName: "web-identity",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: provider.OpenIDConnectProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-              StringEquals: { [`${providerHostPath}:aud`]: AUDIENCE, [`${providerHostPath}:sub`]: SUBJECT },
-            },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: webIdentityTrust(provider.OpenIDConnectProviderArn, issuer, AUDIENCE, SUBJECT),
     }),
+  );
+  // The session below writes a parameter: its role needs a policy that allows it.
+  await iam.send(
+    new AttachRolePolicyCommand({ RoleName: "web-identity", PolicyArn: "arn:aws:iam::aws:policy/AmazonSSMFullAccess" }),
   );
 });
 

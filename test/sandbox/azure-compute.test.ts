@@ -5,7 +5,15 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { ComputeManagementClient, type VirtualMachine } from "@azure/arm-compute";
 import type { VirtualMachineEvent } from "../../src/sandbox/azure/index.js";
 import { SANDBOX_ENV, SANDBOX_SUBSCRIPTION_ID } from "../../src/sandbox/constants.js";
-import { ARM_SCOPE, AzureClouds, armFetch, restErrorOf, sshPublicKeyLine, type AzureCloud } from "./azure-helpers.js";
+import {
+  ARM_SCOPE,
+  AzureClouds,
+  armFetch,
+  linuxVmBody,
+  restErrorOf,
+  sshPublicKeyLine,
+  type AzureCloud,
+} from "./azure-helpers.js";
 
 /** SSH public keys and virtual machines through @azure/arm-compute, and on the wire. */
 
@@ -78,24 +86,7 @@ function wireBody(vm: VirtualMachine): string {
 }
 
 function linuxVm(nicId: string, extra: Partial<VirtualMachine> = {}): VirtualMachine {
-  return {
-    location: LOCATION,
-    hardwareProfile: { vmSize: "Standard_B1s" },
-    storageProfile: {
-      imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
-      osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Standard_LRS" } },
-    },
-    osProfile: {
-      computerName: "bridge-vm",
-      adminUsername: "azureuser",
-      linuxConfiguration: {
-        disablePasswordAuthentication: true,
-        ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: ed25519 }] },
-      },
-    },
-    networkProfile: { networkInterfaces: [{ id: nicId, primary: true }] },
-    ...extra,
-  };
+  return linuxVmBody(nicId, { computerName: "bridge-vm", adminUsername: "azureuser", keyData: ed25519 }, extra);
 }
 
 describe("Azure sandbox: SSH public keys", () => {

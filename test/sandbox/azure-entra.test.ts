@@ -8,7 +8,12 @@ import { ClientSecretCredential } from "@azure/identity";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAzureService, readAzureSandboxSecret, type AzureSandboxService } from "../../src/sandbox/azure/index.js";
-import { SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
+import {
+  SANDBOX_AUDIENCE_APP_CLIENT_ID,
+  SANDBOX_AUDIENCE_APP_ID_URI,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_TENANT_ID,
+} from "../../src/sandbox/constants.js";
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -262,6 +267,21 @@ describe("Azure sandbox: Entra token endpoint", () => {
     });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: "unauthorized_client", error_codes: [700016] });
+  });
+
+  it("issues a v1 token for the dedicated audience app, by its application ID URI or its client id", async () => {
+    const byUri = await credential().getToken(`${SANDBOX_AUDIENCE_APP_ID_URI}/.default`);
+    expect(decodeJwt(byUri.token)).toMatchObject({ aud: SANDBOX_AUDIENCE_APP_ID_URI, ver: "1.0" });
+    const { status, body } = await postForm(`${entra}/${SANDBOX_TENANT_ID}/oauth2/token`, {
+      grant_type: "client_credentials",
+      client_id: SANDBOX_CLIENT_ID,
+      client_secret: secret,
+      resource: `api://${SANDBOX_AUDIENCE_APP_CLIENT_ID}`,
+    });
+    expect(status).toBe(200);
+    expect(decodeJwt((body as { access_token: string }).access_token).aud).toBe(
+      `api://${SANDBOX_AUDIENCE_APP_CLIENT_ID}`,
+    );
   });
 
   it("refuses a token for a resource the tenant does not have with 400 invalid_resource AADSTS500011", async () => {

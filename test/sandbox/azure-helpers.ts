@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { ClientSecretCredential } from "@azure/identity";
 import { RestError } from "@azure/core-rest-pipeline";
+import type { VirtualMachine } from "@azure/arm-compute";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/harness/index.js";
 import { createAzureService, readAzureSandboxSecret, type AzureSandboxService } from "../../src/sandbox/azure/index.js";
 import { SANDBOX_CLIENT_ID, SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
@@ -150,4 +151,30 @@ export function sshPublicKeyLine(type: "ed25519" | "rsa", bits = 2048): string {
   const jwk = generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "jwk" });
   const blob = Buffer.concat([field(Buffer.from("ssh-rsa")), mpint(jwk.e ?? ""), mpint(jwk.n ?? "")]);
   return `ssh-rsa ${blob.toString("base64")} test@sandbox`;
+}
+
+/** A Linux VM signed in to with an SSH key only, on one NIC (what the vm layer asks for), plus `extra`. */
+export function linuxVmBody(
+  nicId: string,
+  vm: { computerName: string; adminUsername: string; keyData: string; location?: string },
+  extra: Partial<VirtualMachine> = {},
+): VirtualMachine {
+  return {
+    location: vm.location ?? "westeurope",
+    hardwareProfile: { vmSize: "Standard_B1s" },
+    storageProfile: {
+      imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+      osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Standard_LRS" } },
+    },
+    osProfile: {
+      computerName: vm.computerName,
+      adminUsername: vm.adminUsername,
+      linuxConfiguration: {
+        disablePasswordAuthentication: true,
+        ssh: { publicKeys: [{ path: `/home/${vm.adminUsername}/.ssh/authorized_keys`, keyData: vm.keyData }] },
+      },
+    },
+    networkProfile: { networkInterfaces: [{ id: nicId, primary: true }] },
+    ...extra,
+  };
 }

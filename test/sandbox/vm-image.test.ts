@@ -1,11 +1,11 @@
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NodeSSH } from "node-ssh";
 import { handleCheckIp, SANDBOX_PUBLIC_IPV4 } from "../../src/sandbox/vm/index.js";
 import { tempDir } from "../helpers/temp-dir.js";
-import { CLOUD_CONFIG, startVm, type RunningVm } from "../helpers/vm-fixture.js";
+import { CLOUD_CONFIG, ed25519Pair, startVm, type RunningVm } from "../helpers/vm-fixture.js";
 
 let vm: RunningVm | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -175,7 +175,7 @@ describe("sandbox VM image: host tools", () => {
       await writeFile(join(tools, tool), `#!/bin/sh\necho host-${tool}\n`);
       await chmod(join(tools, tool), 0o755);
     }
-    vm = await startVm({ env: { PATH: `${tools}:/usr/bin:/bin` } });
+    vm = await startVm({ env: { PATH: `${tools}:/usr/bin:/bin` }, awsCli: "host" });
     expect(vm.host.shims).toEqual([]);
     const ssh = await vm.ssh();
     expect((await ssh.execCommand("curl; jq")).stdout).toBe("host-curl\nhost-jq");
@@ -184,8 +184,8 @@ describe("sandbox VM image: host tools", () => {
   it("stands in for curl and jq when the host lacks them", async () => {
     const empty = await tempDir("oidc-bridge-no-tools-");
     cleanups.push(empty.cleanup);
-    vm = await startVm({ env: { PATH: empty.path } });
-    expect(vm.host.shims).toEqual(["jq", "curl"]);
+    vm = await startVm({ env: { PATH: empty.path }, awsCli: "auto" });
+    expect(vm.host.shims).toEqual(["jq", "curl", "aws"]);
     const checkip = createServer(handleCheckIp);
     await new Promise<void>((resolve) => checkip.listen(0, "127.0.0.1", resolve));
     try {
@@ -202,5 +202,50 @@ describe("sandbox VM image: host tools", () => {
     } finally {
       await new Promise((resolve) => checkip.close(resolve));
     }
+  });
+
+  it("runs the aws stand-in when asked, the host's aws when asked, and in auto mode the host's only if it honours AWS_ENDPOINT_URL", async () => {
+    const folder = await tempDir("oidc-bridge-host-aws-");
+    cleanups.push(folder.cleanup);
+    const fakeAws = async (version: string): Promise<string> => {
+      const dir = join(folder.path, version);
+      await mkdir(dir);
+      await writeFile(
+        join(dir, "aws"),
+        `#!/bin/sh\necho "aws-cli/${version} Python/3.11.2 Linux/6.1.0 source/x86_64.debian.12"\n`,
+      );
+      await chmod(join(dir, "aws"), 0o755);
+      return `${dir}:/usr/bin:/bin`;
+    };
+    const bookworm = await fakeAws("2.9.19");
+    const recent = await fakeAws("2.27.50");
+
+    vm = await startVm({ env: { PATH: bookworm }, awsCli: "auto" });
+    expect(vm.host.shims).toContain("aws");
+    let ssh = await vm.ssh();
+    expect((await ssh.execCommand("aws --version")).stdout).toMatch(/^aws-cli\/2 Node\/[\d.]+ sandbox-vm-stand-in$/);
+    await vm.stop();
+
+    vm = await startVm({ env: { PATH: recent }, awsCli: "auto" });
+    expect(vm.host.shims).not.toContain("aws");
+    ssh = await vm.ssh();
+    expect((await ssh.execCommand("aws --version")).stdout).toBe(
+      "aws-cli/2.27.50 Python/3.11.2 Linux/6.1.0 source/x86_64.debian.12",
+    );
+    await vm.stop();
+
+    // Asked for the stand-in, the VM gets it though the host's aws would do; restarted in "host"
+    // mode, that stand-in is removed and no longer shadows the host's.
+    const vmDir = await tempDir("oidc-bridge-vm-aws-");
+    const shared = { dir: vmDir.path, admin: ed25519Pair(), cleanup: vmDir.cleanup };
+    vm = await startVm({ env: { PATH: recent }, awsCli: "standin" }, shared);
+    expect(vm.host.shims).toContain("aws");
+    ssh = await vm.ssh();
+    expect((await ssh.execCommand("aws --version")).stdout).toContain("sandbox-vm-stand-in");
+    await vm.host.close();
+    vm = await startVm({ env: { PATH: recent }, awsCli: "host" }, shared);
+    expect(vm.host.shims).toEqual([]);
+    ssh = await vm.ssh();
+    expect((await ssh.execCommand("aws --version")).stdout).toContain("aws-cli/2.27.50");
   });
 });

@@ -24,7 +24,25 @@ export function isDenied(env: Readonly<Record<string, string | undefined>>, acti
   return deniedActions(env).some((pattern) => glob(pattern, action));
 }
 
-/** IAM's wording for an identity-policy miss, with the caller and resource named. */
-export function accessDeniedMessage(callerArn: string, action: string, resource: string): string {
-  return `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+/** Why a call was refused: no identity policy allowed it, one denied it, or the boundary did not allow it. */
+export type DenialReason = "identity" | "explicit" | "boundary";
+
+const BECAUSE: Record<DenialReason, (action: string) => string> = {
+  identity: (action) => `because no identity-based policy allows the ${action} action`,
+  explicit: () => "with an explicit deny in an identity-based policy",
+  boundary: (action) => `because no permissions boundary allows the ${action} action`,
+};
+
+/**
+ * IAM's wording for a refused call, with the caller and resource named. Actions that have no
+ * resource type (s3:ListAllMyBuckets) name none, as AWS's messages for them do.
+ */
+export function accessDeniedMessage(
+  callerArn: string,
+  action: string,
+  resource: string | undefined,
+  reason: DenialReason = "identity",
+): string {
+  const on = resource === undefined ? "" : ` on resource: ${resource}`;
+  return `User: ${callerArn} is not authorized to perform: ${action}${on} ${BECAUSE[reason](action)}`;
 }

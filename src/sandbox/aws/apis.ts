@@ -1,5 +1,7 @@
 import type { AwsApi } from "./aws-api.js";
 import { AwsApiError } from "./errors.js";
+import { inlinePolicyOperations } from "./iam-inline-policies.js";
+import { listRolesOperations } from "./iam-list-roles.js";
 import { oidcProviderOperations } from "./iam-oidc-providers.js";
 import { rolePolicyOperations } from "./iam-role-policies.js";
 import { roleOperations } from "./iam-roles.js";
@@ -18,7 +20,13 @@ const unavailable = (): AwsApiError =>
 export const IAM_API: AwsApi<QueryInput, QueryOpResult> = {
   signingName: "iam",
   protocol: queryProtocol(IAM_NAMESPACE, "2010-05-08"),
-  operations: { ...oidcProviderOperations, ...roleOperations, ...rolePolicyOperations },
+  operations: {
+    ...oidcProviderOperations,
+    ...roleOperations,
+    ...listRolesOperations,
+    ...rolePolicyOperations,
+    ...inlinePolicyOperations,
+  },
   unsigned: new Set(),
   neverDenied: new Set(),
   accessDenied: (message) => new AwsApiError("AccessDenied", 403, message),

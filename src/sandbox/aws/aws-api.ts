@@ -20,6 +20,8 @@ export interface OperationContext<In> {
   readonly callerArn: string;
   readonly callerUserId: string;
   readonly caPem: string;
+  /** The sandbox's environment switches. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export interface AwsOperation<In, Out> {
@@ -31,8 +33,10 @@ export interface AwsOperation<In, Out> {
   readonly action?: string;
   /** The deny switch's wording for this operation when it is not IAM's identity-policy message. */
   readonly deniedMessage?: string;
-  /** Resource ARN named in AccessDenied messages. */
-  resource(input: In, region: string): string;
+  /** The target's ARN: what identity policies are evaluated against and AccessDenied names. */
+  resource(input: In, region: string, state: AwsState): string;
+  /** False for actions with no resource type (s3:ListAllMyBuckets): AWS's denials then name no resource. */
+  readonly namesResource?: false;
   run(ctx: OperationContext<In>): Out | Promise<Out>;
 }
 

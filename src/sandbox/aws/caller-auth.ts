@@ -1,6 +1,6 @@
 import type { SandboxRequest } from "../harness/types.js";
 import { verifySigV4, type SigningSecret, type SigV4Failure } from "./sigv4-verify.js";
-import { SANDBOX_USER_ARN, type AwsState } from "./state.js";
+import { SANDBOX_USER_ARN, type AwsState, type SessionRecord } from "./state.js";
 
 /**
  * Who signed a request: the sandbox's long-term key (an IAM user) or temporary credentials that
@@ -12,6 +12,8 @@ export interface Caller {
   readonly userId: string;
   /** The region of the request's credential scope. */
   readonly region: string;
+  /** Set for temporary credentials: the session whose role's policies decide each call. */
+  readonly session?: SessionRecord;
 }
 
 /** The caller of an unsigned request: nobody, in the region AWS's global endpoints use. */
@@ -34,7 +36,7 @@ function lookupSecret(state: AwsState): (accessKeyId: string) => SigningSecret |
 
 function callerFor(state: AwsState, accessKeyId: string, region: string): Caller {
   const session = state.sessions[accessKeyId];
-  if (session) return { arn: session.assumedRoleArn, userId: session.assumedRoleId, region };
+  if (session) return { arn: session.assumedRoleArn, userId: session.assumedRoleId, region, session };
   return { arn: SANDBOX_USER_ARN, userId: state.credentials.userId, region };
 }
 

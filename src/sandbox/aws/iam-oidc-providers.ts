@@ -6,6 +6,7 @@ import {
   type QueryOpContext,
   type QueryOperation,
 } from "./iam-common.js";
+import { fetchJwksUri } from "./idp-fetch.js";
 import { fetchIdpThumbprint, isLoopbackHost } from "./idp-thumbprint.js";
 import { taggingOperations } from "./iam-tagging.js";
 import type { QueryInput } from "./query-protocol.js";
@@ -102,6 +103,24 @@ function clientIdInput(input: QueryInput, check: ConstraintCheck): string | unde
   return clientId;
 }
 
+/**
+ * The thumbprints IAM records for a loopback issuer given none: its own host's and, when its
+ * discovery document puts the keys on another loopback host, that host's too (STS checks the key
+ * host's certificate; Entra keeps its keys on another host than its issuer).
+ */
+async function loopbackThumbprints(stored: string, caPem: string): Promise<string[]> {
+  const issuerHost = new URL(`https://${stored}`);
+  const port = (url: URL): number => Number(url.port || 443);
+  const found = [await fetchIdpThumbprint(issuerHost.hostname, port(issuerHost), caPem)];
+  const keyHost = await fetchJwksUri(`https://${stored}`, caPem).then(
+    (uri) => new URL(uri),
+    () => undefined,
+  );
+  if (keyHost && keyHost.host !== issuerHost.host && isLoopbackHost(keyHost.hostname))
+    found.push(await fetchIdpThumbprint(keyHost.hostname, port(keyHost), caPem));
+  return [...new Set(found)];
+}
+
 function arnResource(input: QueryInput): string {
   return input.str("OpenIDConnectProviderArn") ?? "*";
 }
@@ -147,7 +166,7 @@ export const oidcProviderOperations: Record<string, QueryOperation> = {
         const authority = stored.split("/")[0] ?? "";
         const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
         const host = m?.[1] ?? authority;
-        if (isLoopbackHost(host)) thumbprints = [await fetchIdpThumbprint(host, Number(m?.[2] ?? 443), caPem)];
+        if (isLoopbackHost(host)) thumbprints = await loopbackThumbprints(stored, caPem);
         refuseDuplicate();
       }
       if (Object.keys(state.oidcProviders).length >= MAX_PROVIDERS) {

@@ -76,8 +76,11 @@ export function requireRole(state: AwsState, input: QueryInput): RoleRecord {
   return role;
 }
 
-/** The Role structure; IAM returns the trust policy URL-encoded, exactly as it was submitted. */
-function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): XmlValue {
+/**
+ * The Role structure; IAM returns the trust policy URL-encoded, exactly as it was submitted.
+ * `listed`: ListRoles leaves out PermissionsBoundary, RoleLastUsed and Tags [IAM-API ListRoles].
+ */
+export function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean, listed = false): XmlValue {
   return {
     Path: role.path,
     RoleName: role.roleName,
@@ -88,7 +91,7 @@ function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): Xm
     Description: role.description,
     MaxSessionDuration: role.maxSessionDuration,
     PermissionsBoundary:
-      role.permissionsBoundaryArn !== undefined
+      role.permissionsBoundaryArn !== undefined && !listed
         ? { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: role.permissionsBoundaryArn }
         : undefined,
     Tags: withTags && role.tags.length > 0 ? sortedTagsXml(role.tags) : undefined,
@@ -96,8 +99,10 @@ function roleXml(role: RoleRecord, withTags: boolean, withLastUsed: boolean): Xm
   };
 }
 
-export function roleResource(input: QueryInput): string {
-  return roleArn("/", input.str("RoleName") ?? "*");
+/** The role's ARN, with its real path when the role exists (policies may scope roles by path). */
+export function roleResource(input: QueryInput, _region: string, state: AwsState): string {
+  const name = input.str("RoleName") ?? "*";
+  return findRoleByName(state, name)?.arn ?? roleArn("/", name);
 }
 
 export const roleOperations: Record<string, QueryOperation> = {
@@ -198,6 +203,9 @@ export const roleOperations: Record<string, QueryOperation> = {
       const role = requireRole(state, input);
       if (role.attachedPolicyArns.length > 0) {
         throw new AwsApiError("DeleteConflict", 409, "Cannot delete entity, must detach all policies first.");
+      }
+      if (Object.keys(role.inlinePolicies ?? {}).length > 0) {
+        throw new AwsApiError("DeleteConflict", 409, "Cannot delete entity, must delete policies first.");
       }
       delete state.roles[role.roleName.toLowerCase()];
       return {};

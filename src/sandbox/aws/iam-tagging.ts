@@ -23,7 +23,7 @@ export interface TaggingSpec<T extends Taggable> {
   readonly entity: string;
   /** IAM's quota name in LimitExceeded messages, e.g. "TagsPerRole". */
   readonly quota: string;
-  readonly resource: (input: QueryInput) => string;
+  readonly resource: (input: QueryInput, region: string, state: AwsState) => string;
   /** Model-validates the members that name the entity, into the caller's check. */
   readonly checkId: (check: ConstraintCheck, input: QueryInput) => void;
   /** The entity, or AWS's error for a malformed or unknown one (its members already validated). */

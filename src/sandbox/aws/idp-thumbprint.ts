@@ -20,7 +20,7 @@ function selfSigned(cert: DetailedPeerCertificate): boolean {
 }
 
 /** The last certificate of the chain that is not a self-signed root, as lower-case hex SHA-1. */
-function topIntermediate(leaf: DetailedPeerCertificate): string {
+export function topIntermediate(leaf: DetailedPeerCertificate): string {
   let top = leaf;
   const seen = new Set<string>();
   for (let cert = leaf; cert && !seen.has(cert.fingerprint256); cert = cert.issuerCertificate) {

@@ -1,5 +1,6 @@
 import type { SandboxRequest, SandboxResponse, ServiceContext } from "../harness/types.js";
 import { accessDeniedMessage, isDenied } from "./access.js";
+import { authorizeSession } from "./authorize.js";
 import type { AwsApi } from "./aws-api.js";
 import { ANONYMOUS, authenticate } from "./caller-auth.js";
 import { AwsApiError } from "./errors.js";
@@ -7,8 +8,8 @@ import { loadAwsState } from "./state.js";
 
 /**
  * The one request pipeline of every emulated AWS API, in the order AWS applies its checks:
- * signature (unless the operation is unsigned), known operation, input, the deny switch, then the
- * operation itself. Every failure leaves in the API's own wire shape.
+ * signature (unless the operation is unsigned), known operation, input, the deny switch, the
+ * session's identity policies, then the operation itself. Every failure leaves in the API's own wire shape.
  */
 export async function handleAwsRequest<In, Out>(
   api: AwsApi<In, Out>,
@@ -35,10 +36,16 @@ export async function handleAwsRequest<In, Out>(
     if (!operation) return fail(api.faults.internal());
     const input = protocol.readInput(req);
     const action = operation.action ?? `${api.signingName}:${label}`;
+    const resource = operation.resource(input, caller.region, state);
+    const named = operation.namesResource === false ? undefined : resource;
     if (!api.neverDenied.has(action) && isDenied(ctx.env, action)) {
-      const message =
-        operation.deniedMessage ?? accessDeniedMessage(caller.arn, action, operation.resource(input, caller.region));
-      return fail(api.accessDenied(message));
+      return fail(api.accessDenied(operation.deniedMessage ?? accessDeniedMessage(caller.arn, action, named)));
+    }
+    // Temporary credentials can do what their role's policies allow; the sandbox's own user, everything.
+    if (caller.session && !api.neverDenied.has(action)) {
+      const decision = await authorizeSession(state, caller.session, action, resource, caller.region, ctx.now());
+      if (!decision.allowed)
+        return fail(api.accessDenied(accessDeniedMessage(caller.arn, action, named, decision.reason)));
     }
     const out = await operation.run({
       state,
@@ -48,6 +55,7 @@ export async function handleAwsRequest<In, Out>(
       callerArn: caller.arn,
       callerUserId: caller.userId,
       caPem: ctx.caPem,
+      env: ctx.env,
     });
     if (operation.write || operation.persists) await ctx.save();
     return protocol.success(label, requestId, out, operation.write);

@@ -1,4 +1,5 @@
 import { AwsApiError } from "./errors.js";
+import { conditionsHold, globMatch, type RequestContext } from "./policy-conditions.js";
 import { ACCOUNT_ID } from "./state.js";
 
 /**
@@ -77,18 +78,18 @@ const BUILT_IN_FEDERATED = new Set([
   "www.amazon.com",
 ]);
 
-function malformed(message: string): AwsApiError {
+export function malformed(message: string): AwsApiError {
   return new AwsApiError("MalformedPolicyDocument", 400, message);
 }
 
-const SYNTAX = "Syntax errors in policy.";
+export const SYNTAX = "Syntax errors in policy.";
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A policy value that may be one string or a list of strings. */
-function stringList(value: unknown): string[] | undefined {
+export function stringList(value: unknown): string[] | undefined {
   if (typeof value === "string") return [value];
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) return value;
   return undefined;
@@ -224,7 +225,7 @@ function checkPrincipal(type: string, value: string, lookups: TrustPolicyLookups
   throw invalid();
 }
 
-function parseCondition(raw: unknown): Record<string, Record<string, string[]>> {
+export function parseCondition(raw: unknown): Record<string, Record<string, string[]>> {
   if (!isPlainObject(raw)) throw malformed(SYNTAX);
   const out: Record<string, Record<string, string[]>> = {};
   for (const [operator, block] of Object.entries(raw)) {
@@ -252,16 +253,7 @@ export interface TrustRequest {
   principal: string;
   action: string;
   /** Condition keys (any case) → values from the request context. */
-  context: ReadonlyMap<string, readonly string[]>;
-}
-
-/** Glob with `*` and `?`, as StringLike and Action matching use. */
-function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+  context: RequestContext;
 }
 
 function principalMatches(principal: "*" | Record<string, string[]>, req: TrustRequest): boolean {
@@ -274,84 +266,13 @@ function actionMatches(statement: ParsedStatement, action: string): boolean {
   return !(statement.notAction ?? []).some((a) => globMatch(a, action, true));
 }
 
-function compareOne(base: string, policyValue: string, requestValue: string): boolean {
-  switch (base) {
-    case "StringEquals":
-      return policyValue === requestValue;
-    case "StringEqualsIgnoreCase":
-      return policyValue.toLowerCase() === requestValue.toLowerCase();
-    case "StringLike":
-      return globMatch(policyValue, requestValue, false);
-    case "Bool":
-      return policyValue.toLowerCase() === requestValue.toLowerCase();
-    case "NumericEquals":
-      return Number(requestValue) === Number(policyValue);
-    case "NumericLessThan":
-      return Number(requestValue) < Number(policyValue);
-    case "NumericLessThanEquals":
-      return Number(requestValue) <= Number(policyValue);
-    case "NumericGreaterThan":
-      return Number(requestValue) > Number(policyValue);
-    case "NumericGreaterThanEquals":
-      return Number(requestValue) >= Number(policyValue);
-    default:
-      // Operators on keys a web-identity request never carries (dates, IPs, ARNs) cannot match.
-      return false;
-  }
-}
-
-const NEGATED: Record<string, string> = {
-  StringNotEquals: "StringEquals",
-  StringNotEqualsIgnoreCase: "StringEqualsIgnoreCase",
-  StringNotLike: "StringLike",
-  NumericNotEquals: "NumericEquals",
-};
-
-function conditionHolds(
-  operator: string,
-  key: string,
-  policyValues: readonly string[],
-  context: TrustRequest["context"],
-): boolean {
-  const set = /^(ForAnyValue|ForAllValues):(.*)$/.exec(operator);
-  let base = set?.[2] ?? operator;
-  const requestValues = lookup(context, key);
-  if (base === "Null") {
-    const wantAbsent = policyValues.some((v) => v.toLowerCase() === "true");
-    return wantAbsent === (requestValues === undefined);
-  }
-  const ifExists = base.endsWith("IfExists");
-  if (ifExists) base = base.slice(0, -"IfExists".length);
-  if (requestValues === undefined || requestValues.length === 0) {
-    if (set?.[1] === "ForAllValues") return true;
-    if (ifExists) return true;
-    // A negated operator on an absent key is satisfied; a positive one is not.
-    return base in NEGATED;
-  }
-  const positive = NEGATED[base] ?? base;
-  const negate = base in NEGATED;
-  const matchesAny = (value: string): boolean => policyValues.some((p) => compareOne(positive, p, value));
-  if (set?.[1] === "ForAllValues") return requestValues.every((v) => matchesAny(v) !== negate);
-  if (negate) return !requestValues.some(matchesAny);
-  return requestValues.some(matchesAny);
-}
-
-function lookup(context: TrustRequest["context"], key: string): readonly string[] | undefined {
-  const lower = key.toLowerCase();
-  for (const [k, v] of context) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
-
 /** Explicit Deny wins; otherwise some Allow statement must match principal, action and conditions. */
 export function trustPolicyAllows(statements: readonly ParsedStatement[], req: TrustRequest): boolean {
   let allowed = false;
   for (const s of statements) {
     const principalOk = s.principal ? principalMatches(s.principal, req) : !principalMatches(s.notPrincipal ?? {}, req);
     if (!principalOk || !actionMatches(s, req.action)) continue;
-    const conditionsOk = Object.entries(s.condition).every(([operator, keys]) =>
-      Object.entries(keys).every(([key, values]) => conditionHolds(operator, key, values, req.context)),
-    );
-    if (!conditionsOk) continue;
+    if (!conditionsHold(s.condition, req.context)) continue;
     if (s.effect === "Deny") return false;
     allowed = true;
   }

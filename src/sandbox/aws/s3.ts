@@ -58,6 +58,7 @@ export const s3Operations: Record<string, S3Operation> = {
     write: false,
     action: "s3:ListAllMyBuckets",
     resource: () => `arn:${PARTITION}:s3:::*`,
+    namesResource: false,
     run: ({ state, input }) => {
       const { query } = input;
       const limit = maxBuckets(query);

@@ -1,6 +1,7 @@
 import type { SandboxRequest, SandboxResponse, SandboxService, ServiceContext } from "../harness/types.js";
 import { IAM_API, S3_API, SSM_API, STS_API } from "./apis.js";
 import { LATENCY_MS } from "./latency.js";
+import { rolePropagationMs } from "./propagation.js";
 import { handleAwsRequest, injectedFault } from "./pipeline.js";
 import { loadAwsState } from "./state.js";
 
@@ -37,6 +38,8 @@ export function createAwsService(): SandboxService {
     latencyMs: LATENCY_MS,
     faultResponse: (name, status) => listener(name).fault(status),
     async start(ctx) {
+      // A mistyped switch fails the start, not the first AssumeRoleWithWebIdentity.
+      rolePropagationMs(ctx.env);
       // Creates the access key on first start so that the CLI can read it before any request.
       loadAwsState(ctx);
       await ctx.save();

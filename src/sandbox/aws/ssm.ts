@@ -57,6 +57,7 @@ function parameterNotFound(): AwsApiError {
 }
 
 export function parameterArn(region: string, name: string): string {
+  if (name.startsWith("arn:")) return name;
   return `arn:${PARTITION}:ssm:${region}:${ACCOUNT_ID}:parameter/${name.replace(/^\//, "")}`;
 }
 
@@ -165,9 +166,14 @@ function nameInput(input: Record<string, unknown>): string {
   return name as string;
 }
 
-/** The parameter an operation names, for its AccessDenied message: "*" when it names none. */
+/**
+ * The parameter an operation names, without a `:version` or `:label` selector: "*" when it names
+ * none. An ARN is evaluated as given, since it names its own region and account.
+ */
 function resourceName(value: unknown): string {
-  return typeof value === "string" ? value : "*";
+  if (typeof value !== "string") return "*";
+  if (value.startsWith("arn:")) return value;
+  return value.replace(/:[^/:]*$/, "");
 }
 
 export const ssmOperations: Record<string, JsonOperation> = {

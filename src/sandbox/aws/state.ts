@@ -34,6 +34,8 @@ export interface RoleRecord {
   permissionsBoundaryArn?: string;
   tags: AwsTag[];
   attachedPolicyArns: string[];
+  /** Inline policies by name, each document exactly as submitted (absent in older state files). */
+  inlinePolicies?: Record<string, string>;
 }
 
 export interface ParameterVersion {
@@ -69,7 +71,12 @@ export interface SessionRecord {
   sessionToken: string;
   expiration: string;
   assumedRoleArn: string;
+  /** "<role id>:<session name>": the role id ties the session to the role it was issued for. */
   assumedRoleId: string;
+  /** The IAM OIDC provider the token came from (aws:FederatedProvider); absent in older state files. */
+  providerArn?: string;
+  /** When the session was issued (aws:TokenIssueTime); absent in older state files. */
+  issuedAt?: string;
 }
 
 export interface AwsState {

@@ -2,6 +2,7 @@ import { AwsApiError, ConstraintCheck } from "./errors.js";
 import { POLICY_TEXT_PATTERN, type QueryOperation } from "./iam-common.js";
 import { providerArn } from "./iam-oidc-providers.js";
 import { findRoleByArn } from "./iam-roles.js";
+import { rolePropagationMs, roleVisibleToSts } from "./propagation.js";
 import { parseTrustPolicy, trustPolicyAllows } from "./policy-document.js";
 import { ACCOUNT_ID, PARTITION, secretKey, sessionToken, uniqueId, type AwsState } from "./state.js";
 import { verifyWebIdentityToken } from "./web-identity.js";
@@ -19,9 +20,15 @@ function isJsonObject(text: string): boolean {
   }
 }
 
+/**
+ * An expired session keeps answering ExpiredToken (not InvalidClientTokenId, as for a key STS never
+ * issued) for a day after it ended; only then is it forgotten, so the state file stays small.
+ */
+const EXPIRED_SESSION_KEPT_MS = 24 * 3600 * 1000;
+
 function pruneExpiredSessions(state: AwsState, nowMs: number): void {
   for (const [key, session] of Object.entries(state.sessions)) {
-    if (Date.parse(session.expiration) <= nowMs) delete state.sessions[key];
+    if (Date.parse(session.expiration) + EXPIRED_SESSION_KEPT_MS <= nowMs) delete state.sessions[key];
   }
 }
 
@@ -38,7 +45,7 @@ export const stsOperations: Record<string, QueryOperation> = {
     persists: true,
     deniedMessage: NOT_AUTHORIZED_WEB_IDENTITY,
     resource: (input) => input.str("RoleArn") ?? "*",
-    run: async ({ state, input, now, caPem }) => {
+    run: async ({ state, input, now, caPem, env }) => {
       const roleArnText = input.str("RoleArn");
       const sessionName = input.str("RoleSessionName");
       const token = input.str("WebIdentityToken");
@@ -71,7 +78,7 @@ export const stsOperations: Record<string, QueryOperation> = {
         token as string,
         (issuer) => {
           if (!issuer.startsWith("https://")) return undefined;
-          return state.oidcProviders[providerArn(issuer.slice("https://".length))]?.clientIds;
+          return state.oidcProviders[providerArn(issuer.slice("https://".length))];
         },
         caPem,
         now,
@@ -80,8 +87,10 @@ export const stsOperations: Record<string, QueryOperation> = {
       const provider = providerArn(providerUrl);
 
       // A missing role and a trust policy that does not match look the same to the caller.
+      // A role created moments ago is, to STS, one that does not exist yet (eventual consistency).
       const role = findRoleByArn(state, roleArnText as string);
-      if (!role) throw new AwsApiError("AccessDenied", 403, NOT_AUTHORIZED_WEB_IDENTITY);
+      if (!role || !roleVisibleToSts(role, now, rolePropagationMs(env)))
+        throw new AwsApiError("AccessDenied", 403, NOT_AUTHORIZED_WEB_IDENTITY);
       // The stored document was validated on write; providers deleted since then simply no longer match.
       const statements = parseTrustPolicy(role.assumeRolePolicyDocument, {
         oidcProviderExists: () => true,
@@ -123,6 +132,8 @@ export const stsOperations: Record<string, QueryOperation> = {
         expiration: expiration.toISOString(),
         assumedRoleArn,
         assumedRoleId,
+        providerArn: provider,
+        issuedAt: new Date(now).toISOString(),
       };
       state.sessions[session.accessKeyId] = session;
       return {

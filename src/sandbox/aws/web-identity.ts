@@ -1,5 +1,3 @@
-import { request } from "node:https";
-import { rootCertificates } from "node:tls";
 import {
   compactVerify,
   createLocalJWKSet,
@@ -9,6 +7,7 @@ import {
   type JWTPayload,
 } from "jose";
 import { AwsApiError } from "./errors.js";
+import { fetchIdpJson, fetchJwksUri, type IdpReply } from "./idp-fetch.js";
 
 /**
  * What STS does with a web identity token before looking at the role: find the IAM OIDC provider
@@ -16,13 +15,14 @@ import { AwsApiError } from "./errors.js";
  * and lifetime. The sandbox CA stands in for the public CAs AWS trusts.
  */
 
-const FETCH_TIMEOUT_MS = 5_000;
 /** AWS accepts a token up to 5 minutes past `exp` (clock skew). */
 const EXP_SKEW_SECONDS = 300;
 /** "Tokens must be signed using either RSA keys (RS256, RS384, or RS512) or ECDSA keys (ES256, ES384, or ES512)." */
 const SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 const KEY_RETRIEVAL_FAILED =
   "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
+
+const NOT_A_JWT = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)";
 
 export interface VerifiedWebIdentity {
   issuer: string;
@@ -40,56 +40,17 @@ export function peekClaims(token: string): JWTPayload {
     decodeProtectedHeader(token);
     return decodeJwt(token);
   } catch {
-    throw invalidToken(
-      "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)",
-    );
+    throw invalidToken(NOT_A_JWT);
   }
 }
 
-function fetchJson(url: string, caPem: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      // agent: false keeps process-wide proxy or agent settings away from this loopback call.
-      {
-        method: "GET",
-        ca: [...rootCertificates, caPem],
-        agent: false,
-        timeout: FETCH_TIMEOUT_MS,
-        headers: { accept: "application/json" },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
-        res.on("end", () => {
-          if (res.statusCode !== 200) {
-            reject(new Error(`GET ${url} answered ${res.statusCode ?? "?"}`));
-            return;
-          }
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function fetchKeySet(issuer: string, caPem: string): Promise<JSONWebKeySet> {
-  const discoveryUrl = `${issuer}${issuer.endsWith("/") ? "" : "/"}.well-known/openid-configuration`;
+/** The issuer's key set and the thumbprint of the host that served it. */
+async function fetchKeySet(issuer: string, caPem: string): Promise<{ keys: JSONWebKeySet; host: IdpReply }> {
   try {
-    const discovery = (await fetchJson(discoveryUrl, caPem)) as { jwks_uri?: unknown };
-    if (typeof discovery.jwks_uri !== "string" || !discovery.jwks_uri.startsWith("https://"))
-      throw new Error("no https jwks_uri");
-    const jwks = (await fetchJson(discovery.jwks_uri, caPem)) as JSONWebKeySet;
-    if (!Array.isArray(jwks.keys)) throw new Error("key set without keys");
-    return jwks;
+    const host = await fetchIdpJson(await fetchJwksUri(issuer, caPem), caPem);
+    const keys = host.body as JSONWebKeySet;
+    if (!Array.isArray(keys.keys)) throw new Error("key set without keys");
+    return { keys, host };
   } catch {
     throw invalidToken(KEY_RETRIEVAL_FAILED);
   }
@@ -101,26 +62,43 @@ function audiences(claims: JWTPayload): string[] {
   return [];
 }
 
+/** The IAM OIDC provider whose URL is the token's issuer: what STS checks the token against. */
+export interface TrustedProvider {
+  readonly clientIds: readonly string[];
+  readonly thumbprints: readonly string[];
+}
+
 /**
- * `clientIdsFor(iss)` returns the provider's client ids when an IAM OIDC provider has exactly
- * that issuer URL (scheme included, trailing slash significant).
+ * A compact JWS is three base64url segments without padding (RFC 7515). jose's decoder would
+ * skip whitespace or "=" in the signature, so a token altered that way is refused here, as STS
+ * refuses it.
+ */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * `providerFor(iss)` returns the IAM OIDC provider whose URL is exactly that issuer (scheme
+ * included, trailing slash significant).
  */
 export async function verifyWebIdentityToken(
   token: string,
-  clientIdsFor: (issuer: string) => readonly string[] | undefined,
+  providerFor: (issuer: string) => TrustedProvider | undefined,
   caPem: string,
   nowMs: number,
 ): Promise<VerifiedWebIdentity> {
+  if (!COMPACT_JWS.test(token)) throw invalidToken(NOT_A_JWT);
   const unverified = peekClaims(token);
   const issuer = typeof unverified.iss === "string" ? unverified.iss : "";
-  const clientIds = clientIdsFor(issuer);
-  if (!clientIds) throw invalidToken(`No OpenIDConnect provider found in your account for ${issuer}`);
-  const audience = audiences(unverified).find((a) => clientIds.includes(a));
+  const provider = providerFor(issuer);
+  if (!provider) throw invalidToken(`No OpenIDConnect provider found in your account for ${issuer}`);
+  const audience = audiences(unverified).find((a) => provider.clientIds.includes(a));
   if (audience === undefined) throw invalidToken("Incorrect token audience");
 
-  const keySet = createLocalJWKSet(await fetchKeySet(issuer, caPem));
+  const { keys, host } = await fetchKeySet(issuer, caPem);
+  // AWS trusts a key host that chains to a public root CA; any other must match a thumbprint.
+  if (!host.publicRoot && !provider.thumbprints.includes(host.thumbprint))
+    throw invalidToken("OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint");
   try {
-    await compactVerify(token, keySet, { algorithms: SIGNING_ALGORITHMS });
+    await compactVerify(token, createLocalJWKSet(keys), { algorithms: SIGNING_ALGORITHMS });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "ERR_JWKS_NO_MATCHING_KEY" || code === "ERR_JWKS_MULTIPLE_MATCHING_KEYS")

@@ -3,6 +3,7 @@ import type { SandboxResponse } from "../harness/types.js";
 import { jsonBody, parseTags, type Parsed } from "./arm-body.js";
 import { armError, armErrors, normaliseLocation, SUPPORTED_LOCATIONS } from "./arm-errors.js";
 import { endOperation, lroHeaders, runningOperation, startOperation } from "./arm-lro.js";
+import { updateKey } from "./durations.js";
 import type { ArmEnv, ArmHandler, ArmModule, ArmRequest, ArmRoute, OperationCompleter } from "./arm-types.js";
 import type { ArmResourceState, AzureState, OperationError, ProvisioningState } from "./state.js";
 
@@ -386,7 +387,7 @@ function put(table: AnyTable, registry: ResourceRegistry, depth: number): ArmHan
       style: "azure-async",
       namespace: namespaceOf(table.type),
       region: location ?? registry.rootLocation(env.state, resource),
-      durationKey: req.operation,
+      durationKey: existing ? updateKey(req.operation) : req.operation,
     });
     await env.ctx.save();
     return {

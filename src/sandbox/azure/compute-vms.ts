@@ -98,6 +98,17 @@ export function listVirtualMachines(state: AzureState): VirtualMachineInfo[] {
 
 const vmOf = (resource: ArmResourceState): ArmResourceState<VmData> => resource as ArmResourceState<VmData>;
 
+/**
+ * A NIC held by a VM was rewritten: its public IP may have changed without a VM PUT, so the VM's
+ * followers hear "updated" (once the VM's own creation has been announced).
+ */
+export function nicChanged(state: AzureState, nic: ArmResourceState, emit: (event: VirtualMachineEvent) => void): void {
+  const holder = (nic.data as { virtualMachineId?: string }).virtualMachineId;
+  const vm = holder ? state.resources[holder.toLowerCase()] : undefined;
+  if (vm?.type !== VM_TYPE || !vmOf(vm).data.announced) return;
+  emit({ kind: "updated", vm: vmInfo(vmOf(vm), state) });
+}
+
 export function createVirtualMachinesTable(emit: (event: VirtualMachineEvent) => void) {
   return resourceTable<VmData, VmInput>({
     type: VM_TYPE,

@@ -17,26 +17,60 @@ export const AZURE_LATENCY_MS: Readonly<Record<string, number>> = {
   TokenV1: 250,
   ResourceGroups_CreateOrUpdate: 1500,
   ResourceGroups_Get: 120,
+  ResourceGroups_CheckExistence: 100,
   ResourceGroups_Update: 1000,
   ResourceGroups_List: 200,
   ResourceGroups_Delete: 300,
   Resources_ListByResourceGroup: 250,
+  Resources_CheckExistenceById: 100,
   UserAssignedIdentities_CreateOrUpdate: 2000,
   UserAssignedIdentities_Get: 120,
   UserAssignedIdentities_Update: 800,
   UserAssignedIdentities_Delete: 1500,
+  UserAssignedIdentities_ListByResourceGroup: 200,
+  UserAssignedIdentities_ListBySubscription: 250,
+  // Network: the first answer of a PUT or DELETE (the rest is LRO_DURATION_MS), reads, tag updates.
   VirtualNetworks_CreateOrUpdate: 700,
+  VirtualNetworks_Get: 150,
+  VirtualNetworks_List: 200,
+  VirtualNetworks_ListAll: 250,
+  VirtualNetworks_UpdateTags: 500,
+  VirtualNetworks_Delete: 400,
   Subnets_CreateOrUpdate: 600,
+  Subnets_Get: 120,
+  Subnets_List: 150,
+  Subnets_Delete: 400,
   PublicIPAddresses_CreateOrUpdate: 600,
+  PublicIPAddresses_Get: 120,
+  PublicIPAddresses_List: 200,
+  PublicIPAddresses_ListAll: 250,
+  PublicIPAddresses_UpdateTags: 400,
+  PublicIPAddresses_Delete: 400,
   NetworkSecurityGroups_CreateOrUpdate: 600,
+  NetworkSecurityGroups_Get: 150,
+  NetworkSecurityGroups_List: 200,
+  NetworkSecurityGroups_ListAll: 250,
+  NetworkSecurityGroups_UpdateTags: 400,
+  NetworkSecurityGroups_Delete: 400,
   NetworkInterfaces_CreateOrUpdate: 600,
+  NetworkInterfaces_Get: 120,
+  NetworkInterfaces_List: 200,
+  NetworkInterfaces_ListAll: 250,
   NetworkInterfaces_UpdateTags: 400,
+  NetworkInterfaces_Delete: 400,
+  // Compute.
   SshPublicKeys_Create: 300,
   SshPublicKeys_Get: 100,
+  SshPublicKeys_Update: 300,
+  SshPublicKeys_ListByResourceGroup: 150,
+  SshPublicKeys_ListBySubscription: 200,
   SshPublicKeys_Delete: 300,
   VirtualMachines_CreateOrUpdate: 1500,
+  VirtualMachines_Update: 1200,
   VirtualMachines_Get: 150,
   VirtualMachines_InstanceView: 150,
+  VirtualMachines_List: 250,
+  VirtualMachines_ListAll: 300,
   VirtualMachines_Delete: 500,
 };
 
@@ -54,8 +88,18 @@ export const LRO_DURATION_MS: Readonly<Record<string, readonly [number, number]>
   NetworkInterfaces_CreateOrUpdate: [2_000, 12_000],
   NetworkInterfaces_Delete: [2_000, 10_000],
   VirtualMachines_CreateOrUpdate: [45_000, 60_000],
+  // A PUT of an existing VM (an identity attached) does not rebuild it.
+  [updateKey("VirtualMachines_CreateOrUpdate")]: [10_000, 25_000],
   VirtualMachines_Delete: [30_000, 90_000],
 };
+
+/**
+ * The duration key of a PUT that changes an existing resource: it takes its own time where
+ * LRO_DURATION_MS has an entry for it, else the creation's.
+ */
+export function updateKey(operation: string): string {
+  return `${operation}#update`;
+}
 
 /**
  * In the fast profile operations finish at once, except these: a resource group being deleted is
@@ -72,9 +116,9 @@ export function lroDuration(ctx: ServiceContext, random: () => number = Math.ran
   const rawScale = Number(ctx.env[SANDBOX_ENV.latencyScale]?.trim() || "1");
   const scale = Number.isFinite(rawScale) && rawScale >= 0 ? rawScale : 1;
   return (operation) => {
-    const floor = FAST_DURATION_MS[operation] ?? 0;
+    const floor = FAST_DURATION_MS[operation.replace(/#update$/, "")] ?? 0;
     if (!realistic) return floor;
-    const [min, max] = LRO_DURATION_MS[operation] ?? [0, 0];
+    const [min, max] = LRO_DURATION_MS[operation] ?? LRO_DURATION_MS[operation.replace(/#update$/, "")] ?? [0, 0];
     return Math.max(floor, Math.round((min + (max - min) * random()) * scale));
   };
 }

@@ -3,6 +3,7 @@ import type { SandboxRequest, SandboxResponse, ServiceContext } from "../harness
 import { SANDBOX_CLIENT_ID } from "../constants.js";
 import { entraError, entraHeaders } from "./entra-errors.js";
 import { entraUrl } from "./entra-urls.js";
+import { DIRECTORY_NAME, isKnownResource, unknownResourceMessage } from "./entra-resources.js";
 import { issueToken } from "./token-issuer.js";
 import type { AzureState } from "./state.js";
 
@@ -15,23 +16,6 @@ import type { AzureState } from "./state.js";
 
 // OIDC scopes MSAL may add; they do not name a resource.
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
-const DIRECTORY_NAME = "oidc-bridge sandbox";
-/**
- * Resources whose service principals every tenant has (identifier URIs, compared without case
- * and without one trailing slash), plus the sandbox app itself by client id. Entra issues tokens
- * only for resources it finds in the tenant; anything else is AADSTS500011 invalid_resource.
- */
-const KNOWN_RESOURCES = new Set([
-  "https://management.azure.com",
-  "https://management.core.windows.net",
-  "https://graph.microsoft.com",
-  "https://graph.windows.net",
-  SANDBOX_CLIENT_ID,
-]);
-
-function isKnownResource(resource: string): boolean {
-  return KNOWN_RESOURCES.has(resource.toLowerCase().replace(/\/$/, ""));
-}
 
 export async function handleTokenRequest(
   req: SandboxRequest,
@@ -107,14 +91,7 @@ export async function handleTokenRequest(
   }
 
   if (!isKnownResource(resource.resource)) {
-    return fail(
-      400,
-      "invalid_resource",
-      500011,
-      `The resource principal named ${resource.resource} was not found in the tenant named ${DIRECTORY_NAME}. This can ` +
-        "happen if the application has not been installed by the administrator of the tenant or consented to by any " +
-        "user in the tenant. You might have sent your authentication request to the wrong tenant.",
-    );
+    return fail(400, "invalid_resource", 500011, unknownResourceMessage(resource.resource));
   }
 
   const token = await issueToken(ctx, state, {

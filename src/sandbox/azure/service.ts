@@ -15,6 +15,7 @@ import {
   createVirtualMachinesTable,
   instanceViewRoute,
   listVirtualMachines,
+  nicChanged,
   type VirtualMachineEvent,
   type VirtualMachineInfo,
 } from "./compute-vms.js";
@@ -73,7 +74,7 @@ export function createAzureService(): AzureSandboxService {
     subnetsTable,
     publicIpsTable,
     networkSecurityGroupsTable,
-    networkInterfacesTable,
+    { ...networkInterfacesTable, provisioned: (nic, state) => nicChanged(state, nic, emit) },
     sshPublicKeysTable,
     createVirtualMachinesTable(emit),
   ]);

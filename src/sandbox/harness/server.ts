@@ -103,6 +103,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
   let controlPort: number;
 
   const abandon = async (err: unknown): Promise<never> => {
+    // A service may have started things before another one failed (stop() copes with "not started").
+    await stopServices(services);
     await Promise.all([pool.closeAll(0), closeNow(control)]);
     await journal.close();
     throw err;
@@ -183,6 +185,8 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
     },
     stop() {
       stopping ??= (async () => {
+        // What services run beside their listeners goes first, while its clients are still connected.
+        await stopServices(services);
         // Stop accepting, let requests already inside a handler finish, then drop every socket.
         await Promise.all([pool.closeAll(STOP_GRACE_MS), closeNow(control)]);
         await flushAll();
@@ -191,6 +195,11 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<RunningSa
       return stopping;
     },
   };
+}
+
+/** Each service's stop(), whatever the others do. */
+async function stopServices(services: readonly SandboxService[]): Promise<void> {
+  await Promise.allSettled(services.map(async (service) => service.stop?.()));
 }
 
 async function closeNow(server: Server): Promise<void> {

@@ -118,6 +118,11 @@ export interface SandboxService {
   handle(req: SandboxRequest, ctx: ServiceContext): Promise<SandboxResponse>;
   /** Called once after the listeners are bound, before the first request. */
   start?(ctx: ServiceContext): Promise<void>;
+  /**
+   * Called once when the sandbox stops, before its listeners close: for what a service runs beside
+   * its listeners (a VM's processes and SSH sessions). Must not throw.
+   */
+  stop?(): Promise<void>;
 }
 
 export interface JournalEntry {

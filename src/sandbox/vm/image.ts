@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { access, constants, stat } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { ensurePrivateDir, readIfExists, writeFileAtomic } from "./fs-util.js";
+import { findOnPath, needsAwsStandIn, type VmAwsMode } from "./host-aws.js";
+import { AWS_TOOL_JS } from "./tools/aws-tool.js";
 import { CLOUD_INIT_TOOL_SH } from "./tools/cloud-init-tool.js";
 import { CURL_TOOL_JS } from "./tools/curl-tool.js";
 import { JQ_TOOL_JS } from "./tools/jq-tool.js";
@@ -18,6 +20,8 @@ export interface ImageInput {
   readonly hostPath: string;
   /** Base64 user data as given to ARM, if any. */
   readonly userData: string | undefined;
+  /** Which `aws` the VM runs (see host-aws.ts). */
+  readonly awsCli: VmAwsMode;
 }
 
 /** Which host tools the VM got a stand-in for (the host lacked them). */
@@ -27,8 +31,8 @@ export interface ImageReport {
 
 /**
  * Lays out the VM's disk as the Debian image would present it to our commands: the admin's home,
- * the tools configure and verify call (cloud-init, systemctl, journalctl, loginctl, and curl/jq
- * only when the host has none), cloud-init's record of the user data. Run at every start, so tool
+ * the tools configure and verify call (cloud-init, systemctl, journalctl, loginctl, curl/jq only
+ * when the host has none, aws as `awsCli` says), cloud-init's record of the user data. Run at every start, so tool
  * fixes reach existing VMs; what the VM's user wrote (home, systemd state) is kept.
  */
 export async function writeImage(input: ImageInput): Promise<ImageReport> {
@@ -61,12 +65,18 @@ export async function writeImage(input: ImageInput): Promise<ImageReport> {
     'echo "sudo: a sandbox VM has no root: its commands run as your local user, in its folder" >&2\nexit 1',
   );
   const shims: string[] = [];
-  for (const [name, source] of [
-    ["jq", JQ_TOOL_JS],
-    ["curl", CURL_TOOL_JS],
+  for (const [name, source, needed] of [
+    ["jq", JQ_TOOL_JS, async () => (await findOnPath("jq", input.hostPath)) === undefined],
+    ["curl", CURL_TOOL_JS, async () => (await findOnPath("curl", input.hostPath)) === undefined],
+    ["aws", AWS_TOOL_JS, () => needsAwsStandIn(input.awsCli, input.hostPath)],
   ] as const) {
     const lib = join(layout.lib, `${name}.mjs`);
-    if (await onPath(name, input.hostPath)) continue;
+    if (!(await needed())) {
+      // A stand-in from an earlier start must not shadow the host's tool now.
+      await rm(join(layout.bin, name), { force: true });
+      await rm(lib, { force: true });
+      continue;
+    }
     await writeFileAtomic(lib, source, 0o600);
     await writeTool(layout, name, `exec ${shQuote(node)} ${shQuote(lib)} "$@"`);
     shims.push(name);
@@ -103,21 +113,6 @@ export function decodeUserData(userData: string): string {
 /** cloud-init's "last_update" format, e.g. "Tue, 21 May 2024 10:15:02 +0000". */
 function rfc2822(date: Date): string {
   return date.toUTCString().replace("GMT", "+0000");
-}
-
-/** Whether `name` is an executable file in one of the PATH folders (`which` without a shell). */
-export async function onPath(name: string, path: string): Promise<boolean> {
-  for (const dir of path.split(delimiter)) {
-    if (dir === "") continue;
-    const file = join(dir, name);
-    try {
-      await access(file, constants.X_OK);
-      if ((await stat(file)).isFile()) return true;
-    } catch {
-      // not here: try the next folder
-    }
-  }
-  return false;
 }
 
 /** Single-quotes a word for sh (paths of the sandbox folder may hold spaces). */

@@ -12,4 +12,5 @@ export {
   type CheckIpResponse,
 } from "./checkip.js";
 export { VmHostError } from "./vm-error.js";
+export { vmAwsMode, type VmAwsMode } from "./host-aws.js";
 export { generateEd25519, type OpenSshKeyPair } from "./openssh-key.js";

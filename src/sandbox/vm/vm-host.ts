@@ -6,6 +6,7 @@ import ssh2 from "ssh2";
 import type { AuthContext, Connection } from "ssh2";
 import { installAuthorizedKeys, parseGivenKeys, readAuthorizedKeys, sameBlob } from "./authorized-keys.js";
 import { loadOrCreateHostKey } from "./host-key.js";
+import { vmAwsMode, type VmAwsMode } from "./host-aws.js";
 import { writeImage } from "./image.js";
 import { killGroup, serveSession } from "./sessions.js";
 import { VmHostError } from "./vm-error.js";
@@ -28,6 +29,11 @@ export interface VmHostOptions {
    * CA bundle). `PATH` here is the part after the VM's own tools (default: this process's PATH).
    */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Which `aws` the VM runs: "standin" (the Node stand-in), "host" (this machine's), or "auto" (the
+   * host's when it honours AWS_ENDPOINT_URL*, else the stand-in). Default: vmAwsMode(process.env).
+   */
+  readonly awsCli?: VmAwsMode | undefined;
 }
 
 export interface VmHost {
@@ -39,7 +45,7 @@ export interface VmHost {
   readonly hostKeyFingerprint: string;
   /** `ssh-ed25519 AAAA…`: the host key as a known_hosts line holds it. */
   readonly hostPublicKey: string;
-  /** Tools the VM got a stand-in for because the host lacks them ("jq", "curl"). */
+  /** Tools the VM got a stand-in for ("jq", "curl" when the host lacks them; "aws" as awsCli says). */
   readonly shims: readonly string[];
   /** Serves one accepted TCP connection as the VM's sshd. */
   handleConnection(socket: Socket): void;
@@ -85,7 +91,8 @@ export async function createVmHost(options: VmHostOptions): Promise<VmHost> {
     PATH: `${layout.bin}:${hostPath}`,
   };
 
-  const image = await writeImage({ layout, vmName, env: baseEnv, hostPath, userData: options.userData });
+  const awsCli = options.awsCli ?? vmAwsMode(process.env);
+  const image = await writeImage({ layout, vmName, env: baseEnv, hostPath, userData: options.userData, awsCli });
   await installAuthorizedKeys(layout.home, options.authorizedKeys);
   const hostKey = await loadOrCreateHostKey(layout.hostKey);
 
