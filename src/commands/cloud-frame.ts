@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import { configFlags, type CommandContext } from "../context.js";
 import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { openCloudSession, type CloudSession } from "../cloud/session.js";
+import { StateStore } from "../state/store.js";
 
 /** The config, validated first, and the state folder: what every command that reaches a cloud needs. */
 export async function loadRunConfig(ctx: CommandContext): Promise<{ config: Config; stateDir: string }> {
@@ -34,4 +35,14 @@ export async function openSession(ctx: CommandContext, config: Config, stateDir:
   if (session.sandbox && !session.sandbox.owned)
     reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
   return session;
+}
+
+/** The state file under its lock, for the command's lifetime (the caller closes it). */
+export function openStore(ctx: CommandContext, stateDir: string): Promise<StateStore> {
+  return StateStore.open({
+    dir: stateDir,
+    target: ctx.globals.sandbox ? "sandbox" : "cloud",
+    command: ctx.commandLine,
+    warn: (message) => ctx.reporter.warn(message),
+  });
 }

@@ -1,6 +1,5 @@
 import type { CommandContext } from "../context.js";
 import { userError } from "../errors.js";
-import { StateStore } from "../state/store.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { Facts } from "../resources/facts.js";
 import { planGraph } from "../engine/plan-graph.js";
@@ -8,7 +7,7 @@ import { applyGraph } from "../engine/apply-graph.js";
 import type { Action } from "../report/reporter.js";
 import { destroyNodes } from "../destroy/destroy-graph.js";
 import { localFilesOf, removeLocalFiles } from "../destroy/local-files.js";
-import { loadRunConfig, openSession } from "./cloud-frame.js";
+import { loadRunConfig, openSession, openStore } from "./cloud-frame.js";
 import { GRAPH_CONCURRENCY } from "./run-graph.js";
 
 export interface DestroyOptions {
@@ -33,12 +32,7 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
     );
   }
   const { config, stateDir } = await loadRunConfig(ctx);
-  const store = await StateStore.open({
-    dir: stateDir,
-    target: ctx.globals.sandbox ? "sandbox" : "cloud",
-    command: ctx.commandLine,
-    warn: (message) => reporter.warn(message),
-  });
+  const store = await openStore(ctx, stateDir);
   try {
     const before = store.state;
     if (!before.resources.length) {

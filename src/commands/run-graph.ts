@@ -1,7 +1,6 @@
 import type { CommandContext } from "../context.js";
-import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
-import { loadRunConfig, openSession } from "./cloud-frame.js";
+import { loadRunConfig, openSession, openStore } from "./cloud-frame.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { Facts } from "../resources/facts.js";
 import { ownedTags } from "../resources/tags.js";
@@ -30,12 +29,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
   const started = Date.now();
   const { reporter } = ctx;
   const { config, stateDir } = await loadRunConfig(ctx);
-  const store = await StateStore.open({
-    dir: stateDir,
-    target: ctx.globals.sandbox ? "sandbox" : "cloud",
-    command: ctx.commandLine,
-    warn: (message) => reporter.warn(message),
-  });
+  const store = await openStore(ctx, stateDir);
   try {
     const selected = nodesOf(options.layers);
     const external = externalInputs(selected, allNodes(), store, config);
