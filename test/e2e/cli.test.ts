@@ -120,10 +120,11 @@ describe("the built CLI", () => {
     expect(event.details.join("\n")).toContain("--aws-region must be a region code");
   });
 
-  test("--help lists up, and no command that does not exist yet", () => {
+  test("--help lists up and destroy, and no command that does not exist yet", () => {
     const { stdout } = cli("--help");
     expect(stdout).toMatch(/^\s+up \[options\]/m);
-    for (const missing of ["destroy", "verify", "configure"])
+    expect(stdout).toMatch(/^\s+destroy \[options\]/m);
+    for (const missing of ["verify", "configure"])
       expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
   });
 });

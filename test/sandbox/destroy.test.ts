@@ -16,6 +16,7 @@ import { readJournal } from "../../src/sandbox/harness/index.js";
 import { openSandbox } from "../../src/sandbox/open-sandbox.js";
 import { SANDBOX_TENANT_ID } from "../../src/sandbox/constants.js";
 import { readState } from "../../src/state/store.js";
+import { main } from "../../src/main.js";
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let stateDir: string;
@@ -77,6 +78,29 @@ describe("oidc-bridge destroy against the sandbox", () => {
     expect(result(again)).toMatchObject({ data: { changed: false } });
     expect(await writesSince(count)).toEqual([]);
     expect(await readFile(join(stateDir, "state.json"), "utf8")).toBe(stateText);
+  });
+
+  test("on a terminal it asks first: anything but yes deletes nothing, yes goes ahead", async () => {
+    expect((await cli("up")).exitCode).toBe(0);
+    const questions: string[] = [];
+    const onTerminal = (answer: string) =>
+      main(["node", "oidc-bridge", "--sandbox", "destroy"], {
+        cwd: dir.path,
+        env: process.env,
+        stdout: () => undefined,
+        stderr: () => undefined,
+        isTTY: true,
+        ask: (question) => {
+          questions.push(question);
+          return Promise.resolve(answer);
+        },
+      });
+    const count = (await journal()).length;
+    expect(await onTerminal("no")).toBe(1);
+    expect(questions).toEqual(['Carry out the 6 change(s) listed above? Type "yes" to confirm: ']);
+    expect(await writesSince(count)).toEqual([]);
+    expect(await onTerminal("yes")).toBe(0);
+    expect(await sandboxInventory(stateDir)).toEqual(EMPTY_INVENTORY);
   });
 
   test("an adopted provider and SSM parameter get back exactly what they had; the rest is deleted", async () => {
