@@ -42,13 +42,27 @@ export function buildProgram(run: Runner, version: string): Command {
       ),
     );
 
-  program
-    .command("up")
-    .description("build every layer as one graph: trust, identity (more layers join as they exist)")
-    .option("--dry-run", "print the whole plan and change nothing")
-    .action((opts: { dryRun?: boolean }, cmd: Command) =>
-      run(cmd, async (ctx) => (await import("./commands/up.js")).up(ctx, { dryRun: opts.dryRun === true })),
-    );
+  const vmOptions = (command: Command): Command =>
+    command
+      .option("--dry-run", "print the plan and change nothing")
+      .option("--allow-any-source", "allow adminCidrs wider than /8 (up to 0.0.0.0/0): SSH open to the internet")
+      .addOption(
+        new Option("--key-type <type>", "type of a new admin SSH key (default: the config's, ed25519)").choices([
+          "ed25519",
+          "rsa",
+        ]),
+      );
+  type VmFlags = { dryRun?: boolean; allowAnySource?: boolean; keyType?: string };
+  const vmOptionsOf = (opts: VmFlags) => ({
+    dryRun: opts.dryRun === true,
+    allowAnySource: opts.allowAnySource === true,
+    keyType: opts.keyType,
+  });
+
+  vmOptions(program.command("up").description("build every layer as one graph: trust, identity, vm")).action(
+    (opts: VmFlags, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/up.js")).up(ctx, vmOptionsOf(opts))),
+  );
 
   program
     .command("trust")
@@ -64,6 +78,22 @@ export function buildProgram(run: Runner, version: string): Command {
     .option("--dry-run", "print the plan and change nothing")
     .action((opts: { dryRun?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => (await import("./commands/identity.js")).identity(ctx, { dryRun: opts.dryRun === true })),
+    );
+
+  vmOptions(
+    program
+      .command("vm")
+      .description("make sure the VM exists with the identity, reachable over SSH only from the admin addresses"),
+  ).action((opts: VmFlags, cmd: Command) =>
+    run(cmd, async (ctx) => (await import("./commands/vm.js")).vm(ctx, vmOptionsOf(opts))),
+  );
+
+  program
+    .command("ssh")
+    .description("a shell on the VM with the recorded key and pinned host key; `ssh -- CMD` runs one command")
+    .argument("[command...]", "the command to run (after --), with its arguments")
+    .action((command: string[], _opts, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/ssh.js")).ssh(ctx, { command })),
     );
 
   program

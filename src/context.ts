@@ -13,6 +13,11 @@ export interface IO {
    * terminal, so nothing destructive can hang on, or be answered by, a pipe.
    */
   readonly ask?: (question: string) => Promise<string>;
+  /** The terminal, for `oidc-bridge ssh`'s interactive shell; absent where there is none (tests). */
+  readonly terminal?: {
+    readonly stdin: NodeJS.ReadStream;
+    readonly stdout: NodeJS.WriteStream;
+  };
 }
 
 export type { GlobalOptions } from "./global-options.js";
@@ -24,6 +29,8 @@ export interface CommandContext {
   readonly io: IO;
   /** The command line as typed, for the lock file and the journal. */
   readonly commandLine: string;
+  /** Ends the run with this exit code and no error message (`ssh -- CMD` passes the command's on). */
+  readonly exitWith: (code: number) => void;
 }
 
 export function configFlags(globals: GlobalOptions): ConfigFlags {

@@ -62,6 +62,20 @@ export const ERROR_CODES = {
   CLOUD_CALL_FAILED: { fault: "cloud", exit: 1, meaning: "a cloud call failed" },
   OIDC_DISCOVERY_FAILED: { fault: "cloud", exit: 1, meaning: "the issuer's OpenID discovery failed" },
   OIDC_THUMBPRINT_FAILED: { fault: "cloud", exit: 1, meaning: "a host's TLS thumbprint could not be read" },
+  HOST_KEY_CHANGED: {
+    fault: "user",
+    exit: 1,
+    meaning: "the VM's SSH host key is not the one pinned on first contact (the hint says how to check and re-pin)",
+  },
+  SSH_KEY_MISSING: { fault: "user", exit: 1, meaning: "the VM's private key recorded in the state folder is gone" },
+  SSH_FAILED: { fault: "cloud", exit: 1, meaning: "the VM cannot be reached over SSH, or refused the key" },
+  VM_WAIT_TIMEOUT: { fault: "cloud", exit: 1, meaning: "a wait for the VM timed out; the message says what for" },
+  VM_PROVISIONING_FAILED: { fault: "cloud", exit: 1, meaning: "Azure reports the VM's provisioning as failed" },
+  ADMIN_ADDRESS_UNKNOWN: {
+    fault: "cloud",
+    exit: 1,
+    meaning: 'adminCidrs is "auto" and the what-is-my-IP service gave no address',
+  },
   INTERNAL: { fault: "internal", exit: 1, meaning: "a bug in oidc-bridge; run with --debug and report it" },
 } as const satisfies Record<string, { fault: "user" | "internal" | "cloud"; exit: 1 | 2; meaning: string }>;
 

@@ -17,6 +17,7 @@ function processIO(): IO {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
+    terminal: { stdin: process.stdin, stdout: process.stdout },
     ...(process.stdin.isTTY ? { ask } : {}),
   };
 }
@@ -37,7 +38,8 @@ async function ask(question: string): Promise<string> {
  * exit code (0 ok, 1 failure, 2 usage or config error).
  */
 export async function main(argv: readonly string[], io: IO = processIO()): Promise<number> {
-  let exitCode: number = EXIT.ok;
+  let exitCode: number;
+  let requested: number | undefined;
   let debug = argv.includes("--debug");
   // Until the flags are parsed, --json alone decides the form: a bad flag value under --json is a
   // JSON error event too.
@@ -69,7 +71,13 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
           },
           globals.debug,
         );
-    const ctx: CommandContext = { globals, reporter, io, commandLine: commandLineOf(cmd) };
+    const ctx: CommandContext = {
+      globals,
+      reporter,
+      io,
+      commandLine: commandLineOf(cmd),
+      exitWith: (code) => void (requested = code),
+    };
     await action(ctx);
   }, VERSION);
 
@@ -92,6 +100,7 @@ export async function main(argv: readonly string[], io: IO = processIO()): Promi
 
   try {
     await program.parseAsync([...argv], { from: "node" });
+    exitCode = requested ?? EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit with 0; a usage mistake (already printed by commander) with 2.

@@ -1,10 +1,12 @@
 import type { OidcProviderPort, RolePort, SsmPort, StsPort } from "./aws/ports.js";
 import type { ArmResourcePort, AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
+import type { ComputePort, NetworkPort } from "./azure/vm-ports.js";
 import type { CloudSession } from "./session.js";
+import { vmAccess, type VmAccess } from "./vm-access.js";
 
 /**
  * Every port a resource may use, each made on first use and once per run: a command that only
- * touches IAM never loads the Azure SDK. Network, compute and S3 join here as their own ports.
+ * touches IAM never loads the Azure SDK. S3 joins here as its own port.
  */
 export interface CloudPorts {
   sts(): Promise<StsPort>;
@@ -16,6 +18,10 @@ export interface CloudPorts {
   identities(): Promise<IdentityPort>;
   /** Any ARM resource by id (destroy, status --refresh). */
   armResources(): Promise<ArmResourcePort>;
+  network(): Promise<NetworkPort>;
+  compute(): Promise<ComputePort>;
+  /** How the VM and this machine's own address are reached (the sandbox maps both). */
+  readonly vm: VmAccess;
 }
 
 export function createCloudPorts(session: CloudSession): CloudPorts {
@@ -36,5 +42,8 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
     armResources: once(async () =>
       (await import("./azure/arm-generic-adapter.js")).createArmResourcePort(session.azure),
     ),
+    network: once(async () => (await import("./azure/network-adapter.js")).createNetworkPort(session.azure)),
+    compute: once(async () => (await import("./azure/compute-adapter.js")).createComputePort(session.azure)),
+    vm: vmAccess(session.sandbox),
   };
 }

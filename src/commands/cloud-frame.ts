@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
+import { loadConfig, type ConfigFlags } from "../config/load-config.js";
 import type { Config } from "../config/schema.js";
 import { configFlags, type CommandContext } from "../context.js";
 import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
@@ -7,13 +7,16 @@ import { openCloudSession, type CloudSession } from "../cloud/session.js";
 import { StateStore } from "../state/store.js";
 
 /** The config, validated first, and the state folder: what every command that reaches a cloud needs. */
-export async function loadRunConfig(ctx: CommandContext): Promise<{ config: Config; stateDir: string }> {
+export async function loadRunConfig(
+  ctx: CommandContext,
+  flags: ConfigFlags = {},
+): Promise<{ config: Config; stateDir: string }> {
   const { config } = await loadConfig({
     cwd: ctx.io.cwd,
     file: ctx.globals.config,
     sandbox: ctx.globals.sandbox,
     env: ctx.io.env,
-    flags: configFlags(ctx.globals),
+    flags: { ...configFlags(ctx.globals), ...flags },
   });
   // A bad sandbox switch fails before the state folder is made.
   if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);

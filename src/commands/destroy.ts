@@ -46,7 +46,7 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
       const plan = await planGraph(
         destroyNodes(before.resources, options.force),
         new Map(),
-        { config, tags: {}, ports, facts, state: store, reporter },
+        { config, tags: {}, ports, facts, state: store, reporter, stateDir },
         GRAPH_CONCURRENCY,
       );
       const actions: Action[] = plan.nodes.flatMap(({ node, steps }) =>
@@ -65,7 +65,7 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
       }
       if (!ctx.globals.yes && changes.length) await confirm(ctx, changes.length);
 
-      const outcome = await applyGraph(plan, { config, tags: {}, ports, store, reporter }, GRAPH_CONCURRENCY);
+      const outcome = await applyGraph(plan, { config, tags: {}, ports, store, reporter, stateDir }, GRAPH_CONCURRENCY);
       // Only once every resource is dealt with: a key must outlive the VM it opens.
       await removeLocalFiles(localFilesOf(before.resources, store), stateDir);
       await store.clearDeployment((r) => r.createdByUs, before);

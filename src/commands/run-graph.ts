@@ -1,4 +1,5 @@
 import type { CommandContext } from "../context.js";
+import type { ConfigFlags } from "../config/load-config.js";
 import type { LayerName } from "../state/schema.js";
 import { loadRunConfig, openSession, openStore } from "./cloud-frame.js";
 import { createCloudPorts } from "../cloud/ports.js";
@@ -18,6 +19,8 @@ export interface GraphRunOptions {
   readonly command: string;
   readonly layers: readonly LayerName[];
   readonly dryRun: boolean;
+  /** The command's own flags that set config values (`--key-type`, `--allow-any-source`). */
+  readonly flags?: ConfigFlags;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface GraphRunOptions {
 export async function runGraph(ctx: CommandContext, options: GraphRunOptions): Promise<void> {
   const started = Date.now();
   const { reporter } = ctx;
-  const { config, stateDir } = await loadRunConfig(ctx);
+  const { config, stateDir } = await loadRunConfig(ctx, options.flags);
   const store = await openStore(ctx, stateDir);
   try {
     const selected = nodesOf(options.layers);
@@ -41,7 +44,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
       const plan = await planGraph(
         selected,
         external,
-        { config, tags, ports, facts, state: store, reporter },
+        { config, tags, stateDir, ports, facts, state: store, reporter },
         GRAPH_CONCURRENCY,
       );
       const actions: Action[] = plan.nodes.flatMap(({ node, steps }) =>
@@ -53,7 +56,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
         return;
       }
       if (plan.nodes.some((n) => n.steps.some((s) => s.apply))) await store.ensureSaved();
-      const outcome = await applyGraph(plan, { config, tags, ports, store, reporter }, GRAPH_CONCURRENCY);
+      const outcome = await applyGraph(plan, { config, tags, stateDir, ports, store, reporter }, GRAPH_CONCURRENCY);
       const summaries = options.layers.map((layer) => ({ layer, ...layerSummary(layer, outcome.outputs) }));
       for (const s of summaries) await store.completeLayer(s.layer, s.line);
       const changed = outcome.applied.some((a) => a.action.kind !== "adopt");

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { configSchema, type Config, type ConfigInput } from "./schema.js";
 import { formatIssues, originOf } from "./format-issues.js";
 import { SANDBOX_CONFIG } from "./sandbox-config.js";
+import { tooWideProblem } from "./admin-cidrs.js";
 import { userError, type ErrorCode } from "../errors.js";
 import { readRegularFile } from "../util/safe-read.js";
 import { JsonSyntaxError, parseStrictJson } from "../util/strict-json.js";
@@ -15,6 +16,10 @@ export interface ConfigFlags {
   readonly awsRegion?: string | undefined;
   readonly subscription?: string | undefined;
   readonly tenant?: string | undefined;
+  /** `--key-type`: the admin SSH key's type. */
+  readonly keyType?: string | undefined;
+  /** `--allow-any-source`: admin CIDRs wider than /8 (up to 0.0.0.0/0) are allowed. */
+  readonly allowAnySource?: boolean | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -53,6 +58,7 @@ const FLAG_KEYS: ReadonlyArray<readonly [keyof ConfigFlags, readonly string[], s
   ["awsRegion", ["aws", "region"], "--aws-region"],
   ["subscription", ["azure", "subscriptionId"], "--subscription"],
   ["tenant", ["azure", "tenantId"], "--tenant"],
+  ["keyType", ["azure", "vm", "keyType"], "--key-type"],
 ];
 
 /** Sandbox identities that no file, flag or variable may move away from the sandbox. */
@@ -96,7 +102,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   }
   for (const [key, path, flag] of FLAG_KEYS) {
     const value = options.flags?.[key];
-    if (value === undefined) continue;
+    if (value === undefined || typeof value === "boolean") continue;
     if (options.sandbox && isPinned(path)) {
       problems.push(`${flag}: cannot be used with --sandbox, which has its own ${path.join(".")}; drop one of them`);
       continue;
@@ -123,6 +129,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     parsed = configSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success)
       for (const line of format(parsed.error.issues)) if (!problems.includes(line)) problems.push(line);
+  }
+  // Opening SSH to the internet is a decision of this command line, never of a file left behind.
+  if (parsed.success && parsed.data.adminCidrs !== "auto" && options.flags?.allowAnySource !== true) {
+    const wide = tooWideProblem(parsed.data.adminCidrs);
+    if (wide) problems.push(`${wide}${originNote(origins.get("adminCidrs"))}`);
   }
   if (problems.length || !parsed.success) {
     throw userError(
@@ -228,6 +239,10 @@ function controlCharacters(value: unknown, at: string, origins: ReadonlyMap<stri
     if (/\p{Cc}/u.test(key)) return [`${JSON.stringify(path)}: a key contains a control character; remove it`];
     return controlCharacters(inner, path, origins);
   });
+}
+
+function originNote(origin: string | undefined): string {
+  return origin ? ` (from ${origin})` : "";
 }
 
 function isPinned(path: readonly string[]): boolean {

@@ -4,7 +4,8 @@ import type { ConfigInput } from "./schema.js";
 /**
  * The complete built-in config of `--sandbox`: no file needed. The subscription is the sandbox's;
  * the tenant is left out on purpose, so it is found by signing in, through the real
- * @azure/identity code path. SSH is open only to loopback, where the sandbox VMs listen.
+ * @azure/identity code path. The admin address is "auto": the sandbox's own what-is-my-IP
+ * answers with a documentation address, so the NSG rule looks as it would in Azure.
  */
 export const SANDBOX_CONFIG: ConfigInput = {
   azure: {
@@ -12,6 +13,6 @@ export const SANDBOX_CONFIG: ConfigInput = {
     location: "germanywestcentral",
   },
   aws: { region: "eu-central-1" },
-  adminCidrs: ["127.0.0.1/32"],
+  adminCidrs: "auto",
   tags: { environment: "sandbox" },
 };

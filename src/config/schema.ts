@@ -1,11 +1,21 @@
 import { z } from "zod";
 import { cidrProblem, contains, isPrivate, parseCidr } from "./cidr.js";
+import { adminCidrProblem } from "./admin-cidrs.js";
 import * as names from "./names.js";
 
 const cidr = z.string().superRefine((text, ctx) => {
   const problem = cidrProblem(text);
   if (problem) ctx.addIssue({ code: "custom", message: problem, input: text });
 });
+
+const adminCidr = z.string().superRefine((text, ctx) => {
+  const problem = adminCidrProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, input: text });
+});
+
+/** How long one wait of the VM layer may take before it fails with what it waited for. */
+const waitSeconds = (fallback: number) =>
+  z.number().int().min(1, "must be at least 1 second").max(7200, "must be at most 7200 seconds").default(fallback);
 
 /** Azure's smallest subnet is a /29 (it keeps five addresses of each); a VNet is /8 to /29. */
 const networkCidr = (what: string) =>
@@ -109,6 +119,18 @@ export const configSchema = z
               .prefault({}),
             adminUsername: names.adminUsername.default("adminuser"),
             sshKeyName: names.azureResourceName.default("oidc-ssh-key"),
+            keyType: z
+              .enum(["ed25519", "rsa"])
+              .default("ed25519")
+              .describe("the admin SSH key: ed25519, or rsa (4096 bits); --key-type sets it"),
+            timeouts: z
+              .strictObject({
+                provisioningSeconds: waitSeconds(900),
+                sshSeconds: waitSeconds(300),
+                cloudInitSeconds: waitSeconds(900),
+              })
+              .prefault({})
+              .describe("how long each wait for the VM may take: provisioning, SSH answering, cloud-init"),
           })
           .prefault({}),
       })
@@ -138,13 +160,15 @@ export const configSchema = z
       })
       .prefault({}),
     adminCidrs: z
-      .union([z.literal("auto"), z.array(cidr).min(1, 'list at least one CIDR, or use "auto"')])
+      .union([z.literal("auto"), z.array(adminCidr).min(1, 'list at least one CIDR, or use "auto"')])
       .default("auto")
-      .describe('"auto" (this machine\'s public address as /32) or the CIDRs allowed to reach SSH')
-      .refine(
-        (v) => v === "auto" || !v.some((c) => (parseCidr(c)?.bits ?? 32) < 8),
-        "must not open SSH to a range wider than /8 (0.0.0.0/0 is the whole internet); list your own addresses",
+      .describe(
+        '"auto" (this machine\'s public address as /32 or /128, from checkIpUrl) or the CIDRs allowed to reach SSH; wider than /8 needs --allow-any-source',
       ),
+    checkIpUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .default("https://checkip.amazonaws.com")
+      .describe('what-is-my-IP service asked once per run when adminCidrs is "auto"'),
     tags: tags.default({}),
   })
   .superRefine((config, ctx) => {

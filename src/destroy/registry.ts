@@ -6,6 +6,8 @@ import { attachmentDestroyer } from "./kinds/role-policy-attachment.js";
 import { parameterDestroyer } from "./kinds/ssm-parameter.js";
 import { identityDestroyer } from "./kinds/managed-identity.js";
 import { groupDestroyer } from "./kinds/resource-group.js";
+import { nicDestroyer, nsgDestroyer, publicIpDestroyer, subnetDestroyer, vnetDestroyer } from "./kinds/network.js";
+import { sshKeyDestroyer, vmDestroyer } from "./kinds/compute.js";
 
 /**
  * One destroyer per record kind. The type makes a new kind in the state schema a compile error
@@ -19,6 +21,13 @@ export const DESTROYERS: { readonly [K in RecordKind]: Destroyer<K, any> } = {
   "iam-role-policy-attachment": attachmentDestroyer,
   "ssm-parameter": parameterDestroyer,
   "azure-user-assigned-identity": identityDestroyer,
+  "azure-virtual-network": vnetDestroyer,
+  "azure-subnet": subnetDestroyer,
+  "azure-public-ip": publicIpDestroyer,
+  "azure-network-security-group": nsgDestroyer,
+  "azure-network-interface": nicDestroyer,
+  "azure-ssh-public-key": sshKeyDestroyer,
+  "azure-virtual-machine": vmDestroyer,
   "azure-resource-group": groupDestroyer(() => Object.keys(DESTROYERS) as RecordKind[]),
 };
 

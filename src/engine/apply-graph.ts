@@ -10,6 +10,7 @@ import { undeclared, type GraphPlan, type PlannedNode } from "./plan-graph.js";
 export interface ApplyBase {
   readonly config: Config;
   readonly tags: Readonly<Record<string, string>>;
+  readonly stateDir: string;
   readonly ports: CloudPorts;
   readonly store: StateStore;
   readonly reporter: Reporter;
@@ -88,6 +89,7 @@ async function runNode(
   const ctx: ApplyContext = {
     config: base.config,
     tags: base.tags,
+    stateDir: base.stateDir,
     ports: base.ports,
     store: base.store,
     reporter,

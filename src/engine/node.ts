@@ -31,6 +31,8 @@ interface Shared {
   readonly config: Config;
   /** The tags on everything we create. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The state folder: files of the deployment that are not in the state file (the SSH key). */
+  readonly stateDir: string;
 }
 
 export interface LookupContext extends Shared {

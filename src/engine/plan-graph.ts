@@ -77,6 +77,7 @@ export async function planGraph(
     const plan = node.plan(observed[index], {
       config: ctx.config,
       tags: ctx.tags,
+      stateDir: ctx.stateDir,
       state: ctx.state,
       input<O>(upstream: ResourceNode<unknown, O>): PlannedRecord<O> {
         if (!needs.has(upstream.id)) throw undeclared(node.id, upstream.id);

@@ -31,6 +31,22 @@ export function layerSummary(layer: LayerName, outputs: Outputs): { line: string
         },
       };
     }
+    case "vm": {
+      const vm = outputs.get("virtual-machine") ?? {};
+      const ready = outputs.get("vm-ready") ?? {};
+      const ip = outputs.get("public-ip") ?? {};
+      return {
+        line: `VM ${text(vm.name)} ${text(vm.adminUsername)}@${text(ip.ipAddress)} (host key ${text(ready.hostKeyFingerprint)})`,
+        data: {
+          vmId: vm.vmId,
+          publicIp: ip.ipAddress,
+          privateIp: outputs.get("network-interface")?.privateIp,
+          adminUsername: vm.adminUsername,
+          keyPath: outputs.get("ssh-key")?.keyPath,
+          hostKeyFingerprint: ready.hostKeyFingerprint,
+        },
+      };
+    }
     default:
       return { line: "done", data: {} };
   }

@@ -5,6 +5,7 @@ import type { CloudPorts } from "../cloud/ports.js";
 import { discover, type Fetcher } from "../oidc/discovery.js";
 import { thumbprintOf, type HostThumbprint } from "../oidc/thumbprint.js";
 import { userError } from "../errors.js";
+import { askPublicAddress } from "./admin-address.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,6 +32,7 @@ export interface FactSources {
 export class Facts {
   private callerRead?: Promise<CallerIdentity>;
   private issuerRead?: Promise<IssuerFacts>;
+  private adminRead?: Promise<readonly string[]>;
 
   constructor(
     private readonly config: Config,
@@ -47,6 +49,21 @@ export class Facts {
 
   issuer(): Promise<IssuerFacts> {
     return (this.issuerRead ??= this.readIssuer());
+  }
+
+  /** The CIDRs allowed to reach SSH: the config's, or for "auto" this machine's address, asked once. */
+  adminCidrs(): Promise<readonly string[]> {
+    return (this.adminRead ??= this.readAdminCidrs());
+  }
+
+  private async readAdminCidrs(): Promise<readonly string[]> {
+    const given = this.config.adminCidrs;
+    if (given !== "auto") return given;
+    const url = await this.ports.vm.checkIpUrl(this.config.checkIpUrl);
+    const cidr = await this.reporter.step(`ask ${url} for this machine's public address (adminCidrs "auto")`, () =>
+      askPublicAddress(url, this.sources.fetch),
+    );
+    return [cidr];
   }
 
   private async readIssuer(): Promise<IssuerFacts> {

@@ -81,6 +81,35 @@ const parameterRecord = z.strictObject({
   }),
 });
 
+/** An Azure resource of the vm layer, by name in its resource group. */
+const named = { name: z.string(), resourceGroup: z.string() };
+const azureRecord = <K extends string, E extends z.core.$ZodLooseShape>(kind: K, extra: E) =>
+  z.strictObject({ kind: z.literal(kind), ...common, attributes: z.strictObject({ ...named, ...extra }) });
+
+const vnetRecord = azureRecord("azure-virtual-network", {});
+const subnetRecord = azureRecord("azure-subnet", { vnet: z.string() });
+const publicIpRecord = azureRecord("azure-public-ip", { ipAddress: z.optional(z.string()) });
+const nsgRecord = azureRecord("azure-network-security-group", {});
+const nicRecord = azureRecord("azure-network-interface", { privateIp: z.optional(z.string()) });
+const sshKeyRecord = azureRecord("azure-ssh-public-key", {
+  /** The private key's file (0600, in the state folder); never its content. */
+  keyPath: z.string(),
+  keyType: z.enum(["ed25519", "rsa"]),
+  publicKey: z.string(),
+});
+const vmRecord = azureRecord("azure-virtual-machine", {
+  // Absent while only intended: Azure assigns them.
+  vmId: z.optional(z.string()),
+  publicIp: z.optional(z.string()),
+  privateIp: z.optional(z.string()),
+  adminUsername: z.string(),
+  keyPath: z.string(),
+  /** Pinned on first contact; a different key later is refused. */
+  hostKeyFingerprint: z.optional(z.string()),
+  /** True when our identity was attached to a VM someone else made: destroy detaches only it. */
+  identityAttached: z.optional(z.boolean()),
+});
+
 export const resourceRecord = z.discriminatedUnion("kind", [
   providerRecord,
   resourceGroupRecord,
@@ -88,6 +117,13 @@ export const resourceRecord = z.discriminatedUnion("kind", [
   roleRecord,
   attachmentRecord,
   parameterRecord,
+  vnetRecord,
+  subnetRecord,
+  publicIpRecord,
+  nsgRecord,
+  nicRecord,
+  sshKeyRecord,
+  vmRecord,
 ]);
 export type ResourceRecord = z.infer<typeof resourceRecord>;
 export type RecordKind = ResourceRecord["kind"];

@@ -223,6 +223,19 @@ export class StateStore implements StateView {
   }
 }
 
+/** A read-only view of a state document read without the lock (for `ssh`, which must not hold it). */
+export function stateView(state: State | undefined): StateView {
+  const resources = state?.resources ?? [];
+  const records = <K extends RecordKind>(kind: K, layer?: LayerName) =>
+    resources.filter((r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer));
+  return {
+    deploymentId: state?.deploymentId ?? "",
+    records,
+    find: <K extends RecordKind>(kind: K, id?: string) =>
+      records(kind).find((r) => id === undefined || sameId(r.id, id)),
+  };
+}
+
 /** ARM ids are case-insensitive; ARNs and names are compared as Azure and AWS compare them. */
 export function sameId(a: string, b: string): boolean {
   return a.startsWith("/") ? a.toLowerCase() === b.toLowerCase() : a === b;

@@ -10,8 +10,10 @@ import { EMPTY_INVENTORY, sandboxInventory } from "../helpers/sandbox-inventory.
 // The built CLI with the sandbox in its own process: "die after N writes" kills that process the
 // moment the N-th cloud write has been answered, as a crash or a kill -9 at the worst time would.
 const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
-/** The cloud writes a first `up` makes: provider, group, identity, role, attachment, parameter. */
-const WRITES = 6;
+/**
+ * The cloud writes a first `up` makes: provider, group, identity, role, attachment, parameter,
+ * then the vm layer's VNet, subnet, public IP, NSG, NIC, SSH key and VM.
+ */
 const CREATES = [
   "CreateOpenIDConnectProvider",
   "ResourceGroups_CreateOrUpdate",
@@ -19,7 +21,15 @@ const CREATES = [
   "CreateRole",
   "AttachRolePolicy",
   "PutParameter",
+  "VirtualNetworks_CreateOrUpdate",
+  "Subnets_CreateOrUpdate",
+  "PublicIPAddresses_CreateOrUpdate",
+  "NetworkSecurityGroups_CreateOrUpdate",
+  "NetworkInterfaces_CreateOrUpdate",
+  "SshPublicKeys_Create",
+  "VirtualMachines_CreateOrUpdate",
 ];
+const WRITES = CREATES.length;
 
 let root: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => (root = await tempDir()));
@@ -77,8 +87,18 @@ describe("up killed right after any one of its writes", () => {
           ["iam-role", "ready", true],
           ["iam-role-policy-attachment", "ready", true],
           ["ssm-parameter", "ready", true],
+          ["azure-virtual-network", "ready", true],
+          ["azure-subnet", "ready", true],
+          ["azure-public-ip", "ready", true],
+          ["azure-network-security-group", "ready", true],
+          ["azure-network-interface", "ready", true],
+          ["azure-ssh-public-key", "ready", true],
+          ["azure-virtual-machine", "ready", true],
         ].sort(),
       );
+      // The VM was waited for to the end: its host key is pinned.
+      const vm = state?.resources.find((r) => r.kind === "azure-virtual-machine");
+      expect(vm?.attributes).toHaveProperty("hostKeyFingerprint");
       // Nothing was created twice: each creating call succeeded once over both runs.
       const journal = await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"));
       const created = journal.filter((e) => e.write && e.status < 300);

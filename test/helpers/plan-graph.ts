@@ -31,13 +31,14 @@ const unreachable = new Proxy({} as CloudPorts, {
 export async function planWith(
   nodes: readonly AnyNode[],
   observed: Readonly<Record<NodeId, unknown>>,
-  options: { state?: StateView; config?: Config; external?: ReadonlyMap<NodeId, unknown> } = {},
+  options: { state?: StateView; config?: Config; external?: ReadonlyMap<NodeId, unknown>; stateDir?: string } = {},
 ): Promise<{ plan: GraphPlan; actions: Action[] }> {
   const config = options.config ?? configSchema.parse({});
   const state = options.state ?? memoryState("ob-1");
   const ctx: LookupContext = {
     config,
     tags: { "managed-by": "oidc-bridge", "oidc-bridge-deployment": state.deploymentId },
+    stateDir: options.stateDir ?? "/state",
     ports: unreachable,
     facts: {} as Facts,
     state,

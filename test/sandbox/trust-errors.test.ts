@@ -62,6 +62,9 @@ beforeAll(async () => {
     resourceGroups: unused,
     identities: unused,
     armResources: unused,
+    network: unused,
+    compute: unused,
+    vm: { sshAddress: unused, checkIpUrl: unused },
   };
 });
 afterAll(async () => {
@@ -75,7 +78,9 @@ async function observeFailure(issuerPath: string, tenantId: string | null = TENA
   const reporter = new RecordingReporter();
   const facts = new Facts(config, ports, reporter, { issuerHost: `${base}/${issuerPath}` });
   const tags = {};
-  return bridgeFailure(oidcProvider.lookup({ config, ports, facts, reporter, tags, state: memoryState("ob-1") }));
+  return bridgeFailure(
+    oidcProvider.lookup({ config, ports, facts, reporter, tags, stateDir: dir.path, state: memoryState("ob-1") }),
+  );
 }
 
 describe("trust error paths", () => {

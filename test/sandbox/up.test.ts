@@ -18,6 +18,26 @@ afterEach(async () => dir.cleanup());
 const up = (env: Record<string, string> = {}, ...extra: string[]) =>
   runCli(["--sandbox", "--json", "up", ...extra], { cwd: dir.path, env });
 
+const VM_NODES = [
+  "virtual-network",
+  "subnet",
+  "public-ip",
+  "network-security-group",
+  "network-interface",
+  "ssh-key",
+  "virtual-machine",
+  "vm-ready",
+];
+const VM_KINDS = [
+  "azure-virtual-network",
+  "azure-subnet",
+  "azure-public-ip",
+  "azure-network-security-group",
+  "azure-network-interface",
+  "azure-ssh-public-key",
+  "azure-virtual-machine",
+];
+
 const span = (e: JournalEntry): [number, number] => {
   const start = Date.parse(e.time);
   return [start, start + e.durationMs];
@@ -29,9 +49,9 @@ const overlaps = (a: JournalEntry, b: JournalEntry): boolean => {
 };
 
 describe("oidc-bridge up against the sandbox", () => {
-  test("builds trust and identity as one graph: the provider is created while the Azure side is", async () => {
+  test("builds trust, identity and vm as one graph: the provider is created while the Azure side is", async () => {
     // Realistic durations, scaled down: each create takes long enough for overlap to be visible.
-    const run = await up({ OIDC_BRIDGE_SANDBOX_PROFILE: "realistic", OIDC_BRIDGE_SANDBOX_LATENCY_SCALE: "0.5" });
+    const run = await up({ OIDC_BRIDGE_SANDBOX_PROFILE: "realistic", OIDC_BRIDGE_SANDBOX_LATENCY_SCALE: "0.1" });
     expect(run.exitCode, JSON.stringify(run.events.at(-1))).toBe(0);
     const state = await readState(stateDir);
     expect(state?.resources.map((r) => [r.kind, r.status, r.createdByUs]).sort()).toEqual(
@@ -42,9 +62,10 @@ describe("oidc-bridge up against the sandbox", () => {
         ["iam-role", "ready", true],
         ["iam-role-policy-attachment", "ready", true],
         ["ssm-parameter", "ready", true],
+        ...VM_KINDS.map((kind) => [kind, "ready", true]),
       ].sort(),
     );
-    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["identity", "trust"]);
+    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["identity", "trust", "vm"]);
     const journal = await readJournal(join(stateDir, "sandbox/journal.jsonl"));
     const provider = journal.find((e) => e.operation === "CreateOpenIDConnectProvider");
     const azure = journal.filter((e) =>
@@ -64,6 +85,7 @@ describe("oidc-bridge up against the sandbox", () => {
         "create resource-group",
         "create role-policies",
         "create ssm-parameter",
+        ...VM_NODES.map((n) => `${n === "vm-ready" ? "update" : "create"} ${n}`),
       ].sort(),
     );
     expect(run.events.at(-1)).toMatchObject({
@@ -103,8 +125,9 @@ describe("oidc-bridge up against the sandbox", () => {
       "iam-role",
       "role-policies",
       "ssm-parameter",
+      ...VM_NODES,
     ]);
-    expect(actions.every((a) => a.kind === "create")).toBe(true);
+    expect(actions.every((a) => a.kind === (a.node === "vm-ready" ? "update" : "create"))).toBe(true);
     expect(actions.find((a) => a.node === "iam-role")?.reason).toContain("sub=(known after apply)");
     const journal = await readJournal(join(stateDir, "sandbox/journal.jsonl"));
     expect(journal.filter((e) => e.write)).toEqual([]);
@@ -114,7 +137,7 @@ describe("oidc-bridge up against the sandbox", () => {
   test("every step event names its node and layer", async () => {
     const run = await up();
     const applied = run.events.filter((e) => e.type === "step" && e.status === "ok" && e.title.startsWith("create "));
-    expect(applied.length).toBe(6);
+    expect(applied.length).toBe(6 + VM_NODES.length - 1);
     for (const e of applied)
       expect(e).toMatchObject({ node: expect.any(String) as unknown, layer: expect.any(String) as unknown });
   });

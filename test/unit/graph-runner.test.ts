@@ -50,6 +50,7 @@ function node(
 const base = (reporter = new RecordingReporter()): ApplyBase => ({
   config: configSchema.parse({}),
   tags: {},
+  stateDir: "/state",
   ports: {} as CloudPorts,
   store: {} as StateStore,
   reporter,

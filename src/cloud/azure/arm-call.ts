@@ -1,11 +1,15 @@
 import { cloudError } from "../../errors.js";
 
-/** Runs one ARM call; any failure is wrapped once, here, with what we were doing. */
-export async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
+/** Runs one ARM call; any failure is wrapped once, here, with what we were doing (and a fix, if known). */
+export async function call<T>(
+  action: string,
+  run: () => Promise<T>,
+  hintFor?: (err: { code?: string; message?: string }) => string | undefined,
+): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    throw cloudError(action, err);
+    throw cloudError(action, err, hintFor?.(err as { code?: string; message?: string }));
   }
 }
 

@@ -16,7 +16,11 @@ export interface ArmKind<K extends RecordKind> {
   /** The resource provider's api-version for reads and deletes by id. */
   readonly apiVersion: string;
   readonly uses: readonly RecordKind[];
+  /** False for types Azure keeps no tags on (subnets): the record alone says whose it is. */
+  readonly tagged?: boolean;
   label(record: RecordOf<K>): string;
+  /** Files on this machine that go with it (a private key). */
+  localFiles?(record: RecordOf<K>): string[];
   /** Drift beyond our tags, from the provider's properties. */
   drift?(record: RecordOf<K>, resource: ArmResource): string[];
 }
@@ -40,7 +44,8 @@ export function armDestroyer<K extends RecordKind>(spec: ArmKind<K>): Destroyer<
       const label = spec.label(record);
       if (!resource) return [forgetGone(record, label)];
       if (!record.createdByUs) return [leave(label, ADOPTED_REASON)];
-      if (!stillOurs(record, resource.tags, state.deploymentId)) return [leave(label, NOT_OURS_REASON)];
+      const ours = spec.tagged === false || stillOurs(record, resource.tags, state.deploymentId);
+      if (!ours) return [leave(label, NOT_OURS_REASON)];
       return [
         deleteStep(record, label, "created by this deployment", async (ports) =>
           (await ports.armResources()).delete(record.id, spec.apiVersion),
@@ -48,8 +53,9 @@ export function armDestroyer<K extends RecordKind>(spec: ArmKind<K>): Destroyer<
       ];
     },
 
+    ...(spec.localFiles ? { localFiles: (record: RecordOf<K>) => spec.localFiles?.(record) ?? [] } : {}),
     drift: (record, resource, state) => [
-      ...tagDrift(record, resource.tags, state.deploymentId),
+      ...(spec.tagged === false ? [] : tagDrift(record, resource.tags, state.deploymentId)),
       ...(spec.drift?.(record, resource) ?? []),
     ],
   };

@@ -1,0 +1,91 @@
+import { resolve } from "node:path";
+import { loadConfig } from "../config/load-config.js";
+import { configFlags, type CommandContext } from "../context.js";
+import { userError } from "../errors.js";
+import { openCloudSession } from "../cloud/session.js";
+import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
+import { createCloudPorts } from "../cloud/ports.js";
+import { readState, stateView } from "../state/store.js";
+import { recordedVm } from "../resources/vm/virtual-machine.js";
+import { keyMissing, readKeyFile } from "../remote/key-file.js";
+import { connectSsh, SshConnectError, sshFailure, type SshHost, type SshTarget } from "../remote/ssh-host.js";
+import { interactiveShell } from "../remote/interactive-shell.js";
+
+export interface SshOptions {
+  /** `oidc-bridge ssh -- CMD`: the command's words, joined by spaces as ssh joins them. */
+  readonly command: readonly string[];
+}
+
+/**
+ * `oidc-bridge ssh`: a shell on the VM, or one command, with the recorded key and the pinned host
+ * key. Reads the state file without the lock: a long session must not block other commands.
+ */
+export async function ssh(ctx: CommandContext, options: SshOptions): Promise<void> {
+  const { config } = await loadConfig({
+    cwd: ctx.io.cwd,
+    file: ctx.globals.config,
+    sandbox: ctx.globals.sandbox,
+    env: ctx.io.env,
+    flags: configFlags(ctx.globals),
+  });
+  if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
+  const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
+  const view = stateView(await readState(stateDir, ctx.globals.sandbox ? "sandbox" : "cloud"));
+  const vm = recordedVm(view);
+  const pin = vm?.hostKeyFingerprint;
+  if (!vm || !pin)
+    throw userError(
+      "LAYER_MISSING",
+      `no ready VM is recorded in ${stateDir} (${vm ? "its SSH host key was never pinned" : "the vm layer is not in the state file"})`,
+      `run \`oidc-bridge vm\`${ctx.globals.sandbox ? " --sandbox" : ""} (or \`oidc-bridge up\`) first`,
+    );
+  const key = await readKeyFile(vm.keyPath);
+  if (!key) throw keyMissing(vm.keyPath);
+  const session = await openCloudSession({
+    config,
+    sandbox: ctx.globals.sandbox,
+    stateDir,
+    env: ctx.io.env,
+    warn: (message) => ctx.reporter.warn(message),
+  });
+  try {
+    const label = `${vm.adminUsername}@${vm.publicIp}`;
+    const address = await createCloudPorts(session).vm.sshAddress(vm.publicIp);
+    if (!address)
+      throw userError("SSH_FAILED", `nothing listens for SSH on ${label}`, "check that the VM runs (`oidc-bridge vm`)");
+    const target: SshTarget = {
+      ...address,
+      username: vm.adminUsername,
+      privateKey: key.privateKey,
+      hostKeyFingerprint: pin,
+      label,
+    };
+    const host = await connect(target);
+    try {
+      if (options.command.length) {
+        const result = await host.run(options.command.join(" "), {
+          onStdout: (chunk) => ctx.io.stdout(chunk.toString()),
+          onStderr: (chunk) => ctx.io.stderr(chunk.toString()),
+        });
+        // As ssh: the command's status, 255 when it ended by a signal.
+        ctx.exitWith(result.code ?? 255);
+      } else {
+        if (!ctx.io.terminal)
+          throw userError("USAGE", "an interactive shell needs a terminal", "give a command: `oidc-bridge ssh -- CMD`");
+        ctx.exitWith(await interactiveShell(host, ctx.io.terminal));
+      }
+    } finally {
+      await host.close();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function connect(target: SshTarget): Promise<SshHost> {
+  try {
+    return await connectSsh(target);
+  } catch (err) {
+    throw err instanceof SshConnectError ? sshFailure(err, target) : err;
+  }
+}
