@@ -126,6 +126,13 @@ const DELETES = [
   "DeleteRole",
   "DeleteOpenIDConnectProvider",
   "UserAssignedIdentities_Delete",
+  "VirtualMachines_Delete",
+  "NetworkInterfaces_Delete",
+  "PublicIPAddresses_Delete",
+  "NetworkSecurityGroups_Delete",
+  "Subnets_Delete",
+  "VirtualNetworks_Delete",
+  "SshPublicKeys_Delete",
   "ResourceGroups_Delete",
 ];
 

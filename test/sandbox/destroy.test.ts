@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CreateOpenIDConnectProviderCommand,
@@ -51,6 +51,10 @@ describe("oidc-bridge destroy against the sandbox", () => {
   test("after up, destroy --yes leaves none of the tool's resources; a second one succeeds and changes nothing", async () => {
     expect((await cli("up")).exitCode).toBe(0);
     const before = (await journal()).length;
+    const deployed = (await readState(stateDir))?.resources ?? [];
+    const keyFiles = deployed.flatMap((r) => (r.kind === "azure-ssh-public-key" ? [r.attributes.keyPath] : []));
+    expect(keyFiles).toHaveLength(1);
+    await expect(access(keyFiles[0] as string)).resolves.toBeUndefined();
 
     const refused = await cli("destroy");
     expect(refused.exitCode).toBe(2);
@@ -59,7 +63,7 @@ describe("oidc-bridge destroy against the sandbox", () => {
 
     const dry = await cli("destroy", "--dry-run");
     expect(dry.exitCode).toBe(0);
-    expect(plannedActions(dry).map((a) => a.kind)).toEqual(Array<string>(6).fill("delete"));
+    expect(plannedActions(dry).map((a) => a.kind)).toEqual(Array<string>(deployed.length).fill("delete"));
     expect(await writesSince(before)).toEqual([]);
 
     const done = await cli("--yes", "destroy");
@@ -69,7 +73,9 @@ describe("oidc-bridge destroy against the sandbox", () => {
     expect(state).toMatchObject({ resources: [], layers: {} });
     // The backup keeps the deployment as destroy found it.
     const backup = JSON.parse(await readFile(join(stateDir, "state.json.bak"), "utf8")) as { resources: unknown[] };
-    expect(backup.resources).toHaveLength(6);
+    expect(backup.resources).toHaveLength(deployed.length);
+    // The private key went with the deployment.
+    await expect(access(keyFiles[0] as string)).rejects.toMatchObject({ code: "ENOENT" });
 
     const count = (await journal()).length;
     const stateText = await readFile(join(stateDir, "state.json"), "utf8");
@@ -97,7 +103,8 @@ describe("oidc-bridge destroy against the sandbox", () => {
       });
     const count = (await journal()).length;
     expect(await onTerminal("no")).toBe(1);
-    expect(questions).toEqual(['Carry out the 6 change(s) listed above? Type "yes" to confirm: ']);
+    const recorded = (await readState(stateDir))?.resources.length ?? 0;
+    expect(questions).toEqual([`Carry out the ${recorded} change(s) listed above? Type "yes" to confirm: `]);
     expect(await writesSince(count)).toEqual([]);
     expect(await onTerminal("yes")).toBe(0);
     expect(await sandboxInventory(stateDir)).toEqual(EMPTY_INVENTORY);
