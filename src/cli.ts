@@ -97,6 +97,20 @@ export function buildProgram(run: Runner, version: string): Command {
     );
 
   program
+    .command("configure")
+    .description("set up the token on the VM: refresher, hourly timer, a fresh token, the AWS profile")
+    .option("--dry-run", "print the plan and change nothing")
+    .option("--role-arn-from-ssm", "take the role ARN from the SSM parameter instead of the state file")
+    .action((opts: { dryRun?: boolean; roleArnFromSsm?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) =>
+        (await import("./commands/configure.js")).configure(ctx, {
+          dryRun: opts.dryRun === true,
+          roleArnFromSsm: opts.roleArnFromSsm === true,
+        }),
+      ),
+    );
+
+  program
     .command("destroy")
     .description("delete what this deployment created and take back what it changed on resources it adopted")
     .option("--dry-run", "print what would be deleted, what would be left and why; change nothing")
@@ -109,6 +123,11 @@ export function buildProgram(run: Runner, version: string): Command {
         }),
       ),
     );
+
+  program
+    .command("verify")
+    .description("check the whole bridge, from here and on the VM; exit 0 only if every check passes (no changes)")
+    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/verify.js")).verify(ctx)));
 
   const config = program.command("config").description("check the config or print its schema");
   config

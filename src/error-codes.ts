@@ -62,6 +62,17 @@ export const ERROR_CODES = {
   CLOUD_CALL_FAILED: { fault: "cloud", exit: 1, meaning: "a cloud call failed" },
   OIDC_DISCOVERY_FAILED: { fault: "cloud", exit: 1, meaning: "the issuer's OpenID discovery failed" },
   OIDC_THUMBPRINT_FAILED: { fault: "cloud", exit: 1, meaning: "a host's TLS thumbprint could not be read" },
+  VM_COMMAND_FAILED: {
+    fault: "user",
+    exit: 1,
+    meaning: "a command `configure` runs on the VM failed; the message has its output",
+  },
+  VM_TOKEN_FETCH_FAILED: {
+    fault: "user",
+    exit: 1,
+    meaning: "the VM could not get its identity's token from the metadata service",
+  },
+  VERIFY_FAILED: { fault: "user", exit: 1, meaning: "`verify` found a check that did not pass; each line has its fix" },
   HOST_KEY_CHANGED: {
     fault: "user",
     exit: 1,

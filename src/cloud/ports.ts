@@ -2,6 +2,8 @@ import type { OidcProviderPort, RolePort, SsmPort, StsPort } from "./aws/ports.j
 import type { ArmResourcePort, AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
 import type { ComputePort, NetworkPort } from "./azure/vm-ports.js";
 import type { CloudSession } from "./session.js";
+import type { HostPort, VmLogin } from "../remote/host-port.js";
+import { vmHosts } from "../remote/vm-hosts.js";
 import { vmAccess, type VmAccess } from "./vm-access.js";
 
 /**
@@ -22,6 +24,10 @@ export interface CloudPorts {
   compute(): Promise<ComputePort>;
   /** How the VM and this machine's own address are reached (the sandbox maps both). */
   readonly vm: VmAccess;
+  /** The VM over SSH: one connection per VM per run, with the pinned host key. */
+  vmHost(access: VmLogin): Promise<HostPort>;
+  /** Ends what the ports hold open (SSH connections); the run calls it once, at the end. */
+  close(): Promise<void>;
 }
 
 export function createCloudPorts(session: CloudSession): CloudPorts {
@@ -29,7 +35,12 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
     let made: Promise<T> | undefined;
     return () => (made ??= make());
   };
+  const vm = vmAccess(session.sandbox);
+  // SSH is loaded only when a command reaches the VM.
+  const hosts = vmHosts(async (login) => (await import("../remote/vm-login.js")).connectVm(login, vm));
   return {
+    vmHost: (access) => hosts.open(access),
+    close: () => hosts.close(),
     sts: once(async () => (await import("./aws/sts-adapter.js")).createStsPort(session.aws)),
     oidcProviders: once(async () => (await import("./aws/iam-adapters.js")).createOidcProviderPort(session.aws)),
     roles: once(async () => (await import("./aws/iam-adapters.js")).createRolePort(session.aws)),
@@ -44,6 +55,6 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
     ),
     network: once(async () => (await import("./azure/network-adapter.js")).createNetworkPort(session.azure)),
     compute: once(async () => (await import("./azure/compute-adapter.js")).createComputePort(session.azure)),
-    vm: vmAccess(session.sandbox),
+    vm,
   };
 }

@@ -40,8 +40,8 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
       return;
     }
     const session = await openSession(ctx, config, stateDir);
+    const ports = createCloudPorts(session);
     try {
-      const ports = createCloudPorts(session);
       const facts = new Facts(config, ports, reporter, { issuerHost: session.azure.endpoints.stsHost });
       const plan = await planGraph(
         destroyNodes(before.resources, options.force),
@@ -86,6 +86,7 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
         },
       );
     } finally {
+      await ports.close();
       await session.close();
     }
   } finally {

@@ -19,7 +19,7 @@ export interface GraphRunOptions {
   readonly command: string;
   readonly layers: readonly LayerName[];
   readonly dryRun: boolean;
-  /** The command's own flags that set config values (`--key-type`, `--allow-any-source`). */
+  /** The command's own flags that set config values (`--key-type`, `--allow-any-source`, `--role-arn-from-ssm`). */
   readonly flags?: ConfigFlags;
 }
 
@@ -37,8 +37,8 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
     const selected = nodesOf(options.layers);
     const external = externalInputs(selected, allNodes(), store, config);
     const session = await openSession(ctx, config, stateDir);
+    const ports = createCloudPorts(session);
     try {
-      const ports = createCloudPorts(session);
       const tags = ownedTags(config, store.deploymentId);
       const facts = new Facts(config, ports, reporter, { issuerHost: session.azure.endpoints.stsHost });
       const plan = await planGraph(
@@ -71,6 +71,7 @@ export async function runGraph(ctx: CommandContext, options: GraphRunOptions): P
         ...summaries.reduce<Record<string, unknown>>((all, s) => ({ ...all, ...s.data }), {}),
       });
     } finally {
+      await ports.close();
       await session.close();
     }
   } finally {

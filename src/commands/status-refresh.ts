@@ -21,8 +21,8 @@ export async function statusRefresh(ctx: CommandContext): Promise<void> {
   }
   const view = stateView(state);
   const session = await openSession(ctx, config, stateDir);
+  const ports = createCloudPorts(session);
   try {
-    const ports = createCloudPorts(session);
     const resources = await mapLimited(state.resources, GRAPH_CONCURRENCY, async (record) => {
       const destroyer = destroyerOf(record.kind);
       const resource = destroyer.label(record);
@@ -55,6 +55,7 @@ export async function statusRefresh(ctx: CommandContext): Promise<void> {
       resources,
     });
   } finally {
+    await ports.close();
     await session.close();
   }
 }

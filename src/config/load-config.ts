@@ -16,6 +16,8 @@ export interface ConfigFlags {
   readonly awsRegion?: string | undefined;
   readonly subscription?: string | undefined;
   readonly tenant?: string | undefined;
+  /** --role-arn-from-ssm */
+  readonly roleArnFrom?: "ssm" | undefined;
   /** `--key-type`: the admin SSH key's type. */
   readonly keyType?: string | undefined;
   /** `--allow-any-source`: admin CIDRs wider than /8 (up to 0.0.0.0/0) are allowed. */
@@ -58,6 +60,7 @@ const FLAG_KEYS: ReadonlyArray<readonly [keyof ConfigFlags, readonly string[], s
   ["awsRegion", ["aws", "region"], "--aws-region"],
   ["subscription", ["azure", "subscriptionId"], "--subscription"],
   ["tenant", ["azure", "tenantId"], "--tenant"],
+  ["roleArnFrom", ["configure", "roleArnFrom"], "--role-arn-from-ssm"],
   ["keyType", ["azure", "vm", "keyType"], "--key-type"],
 ];
 

@@ -1,4 +1,4 @@
-import { SANDBOX_SUBSCRIPTION_ID } from "../sandbox/index.js";
+import { SANDBOX_AUDIENCE_APP_ID_URI, SANDBOX_SUBSCRIPTION_ID } from "../sandbox/index.js";
 import type { ConfigInput } from "./schema.js";
 
 /**
@@ -13,6 +13,8 @@ export const SANDBOX_CONFIG: ConfigInput = {
     location: "germanywestcentral",
   },
   aws: { region: "eu-central-1" },
+  // The safe choice the README recommends: an app of the tenant as audience, not a Microsoft API.
+  oidc: { audience: SANDBOX_AUDIENCE_APP_ID_URI },
   adminCidrs: "auto",
   tags: { environment: "sandbox" },
 };

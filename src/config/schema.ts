@@ -159,6 +159,21 @@ export const configSchema = z
         audience: names.audience.default("https://management.core.windows.net/"),
       })
       .prefault({}),
+    configure: z
+      .strictObject({
+        awsProfile: z
+          .string()
+          .regex(/^[A-Za-z0-9_.+@-]{1,64}$/, "must be an AWS profile name like default or bridge")
+          .default("default")
+          .describe("the profile `configure` writes in the VM's ~/.aws/config"),
+        roleArnFrom: z
+          .enum(["state", "ssm"])
+          .default("state")
+          .describe(
+            "where `configure` takes the role ARN: the state file, or the SSM parameter (as the write-up's playbook)",
+          ),
+      })
+      .prefault({}),
     adminCidrs: z
       .union([z.literal("auto"), z.array(adminCidr).min(1, 'list at least one CIDR, or use "auto"')])
       .default("auto")

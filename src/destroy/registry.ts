@@ -8,6 +8,7 @@ import { identityDestroyer } from "./kinds/managed-identity.js";
 import { groupDestroyer } from "./kinds/resource-group.js";
 import { nicDestroyer, nsgDestroyer, publicIpDestroyer, subnetDestroyer, vnetDestroyer } from "./kinds/network.js";
 import { sshKeyDestroyer, vmDestroyer } from "./kinds/compute.js";
+import { vmSetupDestroyer } from "./kinds/vm-setup.js";
 
 /**
  * One destroyer per record kind. The type makes a new kind in the state schema a compile error
@@ -28,6 +29,7 @@ export const DESTROYERS: { readonly [K in RecordKind]: Destroyer<K, any> } = {
   "azure-network-interface": nicDestroyer,
   "azure-ssh-public-key": sshKeyDestroyer,
   "azure-virtual-machine": vmDestroyer,
+  "vm-setup": vmSetupDestroyer,
   "azure-resource-group": groupDestroyer(() => Object.keys(DESTROYERS) as RecordKind[]),
 };
 

@@ -14,6 +14,7 @@ import { networkInterface } from "../resources/vm/network-interface.js";
 import { sshKey } from "../resources/vm/ssh-key.js";
 import { virtualMachine } from "../resources/vm/virtual-machine.js";
 import { vmReady } from "../resources/vm/vm-ready.js";
+import { vmSetup } from "../resources/vm-setup.js";
 
 /** A layer is a named set of nodes; `up` runs the nodes of every layer as one graph. */
 export const LAYER_NODES: Readonly<Partial<Record<LayerName, readonly AnyNode[]>>> = {
@@ -21,6 +22,7 @@ export const LAYER_NODES: Readonly<Partial<Record<LayerName, readonly AnyNode[]>
   identity: [resourceGroup, managedIdentity, iamRole, rolePolicies, ssmParameter],
   // The network needs only the resource group: in `up` it is built while the IAM role is made.
   vm: [virtualNetwork, subnet, publicIp, securityGroup, networkInterface, sshKey, virtualMachine, vmReady],
+  configure: [vmSetup],
 };
 
 /** The layers that exist today, in build order. */

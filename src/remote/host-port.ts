@@ -30,3 +30,15 @@ export interface HostPort {
   writeFile(path: string, content: string, mode: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How to reach the VM: what the vm layer records. */
+export interface VmLogin {
+  readonly vmName: string;
+  readonly user: string;
+  /** The VM's public IP. */
+  readonly address: string;
+  /** The private key file in the state folder. */
+  readonly keyPath: string;
+  /** The host key pinned on first contact (SHA256:…); a different one is refused. */
+  readonly hostKeyFingerprint: string;
+}

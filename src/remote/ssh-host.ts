@@ -3,7 +3,7 @@ import type { NodeSSH } from "node-ssh";
 import { BridgeError, userError } from "../errors.js";
 import type { CommandResult, HostPort, RunOptions } from "./host-port.js";
 import { fingerprintOf, hostKeyChanged } from "./host-key.js";
-import { shPath } from "./shell-quote.js";
+import { fileOps } from "./file-commands.js";
 
 export interface SshTarget {
   readonly host: string;
@@ -126,40 +126,12 @@ function sshHost(client: NodeSSH, target: string, fingerprint: string): SshHost 
           });
     return { code: result.code, stdout: result.stdout, stderr: result.stderr };
   };
-  const failed = (what: string, path: string, r: CommandResult) =>
-    new BridgeError(`${what} ${path} on ${target} failed (exit ${String(r.code)}): ${r.stderr.trim()}`, {
-      code: "SSH_FAILED",
-      hint: "check the path and its permissions on the VM",
-    });
   return {
     target,
     client,
     hostKeyFingerprint: fingerprint,
     run,
-    async readFile(path) {
-      const r = await run(`p=${shPath(path)}; if [ -e "$p" ]; then exec cat -- "$p"; else exit 44; fi`);
-      if (r.code === 44) return undefined;
-      if (r.code !== 0) throw failed("reading", path, r);
-      return r.stdout;
-    },
-    async writeFile(path, content, mode) {
-      // umask 077: folders made on the way are 0700; the temp file is private until renamed.
-      const script = [
-        "set -e",
-        "umask 077",
-        `p=${shPath(path)}`,
-        'd=$(dirname -- "$p")',
-        'mkdir -p -- "$d"',
-        't=$(mktemp "$d/.oidc-bridge.XXXXXX")',
-        `trap 'rm -f -- "$t"' EXIT`,
-        'cat > "$t"',
-        `chmod ${(mode & 0o7777).toString(8).padStart(4, "0")} "$t"`,
-        'mv -f -- "$t" "$p"',
-        "trap - EXIT",
-      ].join("\n");
-      const r = await run(script, { stdin: content });
-      if (r.code !== 0) throw failed("writing", path, r);
-    },
+    ...fileOps(target, run),
     close() {
       client.dispose();
       return Promise.resolve();

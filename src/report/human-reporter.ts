@@ -2,6 +2,7 @@ import { redactText } from "./redact.js";
 import { stackOf } from "./json-reporter.js";
 import { LiveArea } from "./live-area.js";
 import type { Action, EventScope, PlanReport, Reporter, RunSummary } from "./reporter.js";
+import type { CheckResult } from "../verify/check.js";
 import type { BridgeError } from "../errors.js";
 
 export interface HumanOutput {
@@ -98,6 +99,13 @@ export class HumanReporter implements Reporter {
         `  ${MARK[c.kind]} ${c.layer ? `[${c.layer}] ` : ""}${c.kind} ${c.resource} ${this.paint(2, `(${(c.ms / 1000).toFixed(1)}s)`)}`,
       );
     }
+  }
+  check(check: CheckResult): void {
+    const mark = { pass: this.paint(32, "pass"), warn: this.paint(33, "warn"), fail: this.paint(31, "FAIL") }[
+      check.status
+    ];
+    const hint = check.hint && check.status !== "pass" ? `\n       ${this.paint(36, "fix:")} ${check.hint}` : "";
+    this.live.print(`${mark}  ${check.id}: ${check.detail}${hint}`);
   }
   result(summary: string): void {
     this.live.print(summary);

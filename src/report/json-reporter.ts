@@ -9,6 +9,7 @@ import {
   type RunSummary,
 } from "./reporter.js";
 import type { BridgeError } from "../errors.js";
+import type { CheckResult } from "../verify/check.js";
 
 /**
  * `--json`: one JSON event per line on stdout, so scripts can stream it; a plan is one document
@@ -46,6 +47,9 @@ export class JsonReporter implements Reporter {
   }
   info(message: string, data?: Record<string, unknown>): void {
     this.emit({ type: "info", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
+  }
+  check(check: CheckResult): void {
+    this.emit({ type: "check", ...check });
   }
   warn(message: string, data?: Record<string, unknown>): void {
     this.emit({ type: "warn", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });

@@ -1,3 +1,4 @@
+import type { CheckResult } from "../verify/check.js";
 import { redactValue } from "./redact.js";
 import {
   errorEvent,
@@ -40,6 +41,9 @@ export class RecordingReporter implements Reporter {
   }
   info(message: string, data?: Record<string, unknown>): void {
     this.push({ type: "info", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });
+  }
+  check(check: CheckResult): void {
+    this.push({ type: "check", ...check });
   }
   warn(message: string, data?: Record<string, unknown>): void {
     this.push({ type: "warn", message, ...(data ? { data } : {}), ...scopeFields(this.scope) });

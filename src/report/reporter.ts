@@ -1,4 +1,5 @@
 import type { BridgeError } from "../errors.js";
+import type { CheckResult } from "../verify/check.js";
 
 /** Which node of the graph, in which layer, an event belongs to. */
 export interface EventScope {
@@ -45,6 +46,8 @@ export interface Reporter {
   /** What will be done and why, before it is done (and all a dry run does). */
   plan(plan: PlanReport): void;
   summary(summary: RunSummary): void;
+  /** One health check's outcome (`verify`): pass, fail or warn, with the fix. */
+  check(check: CheckResult): void;
   /** The command's final result: a one-line summary and the data `--json` consumers want. */
   result(summary: string, data?: Record<string, unknown>): void;
   error(error: BridgeError, debug: boolean): void;
@@ -56,6 +59,7 @@ export type ReportEvent =
   | ({ type: "step"; status: "start" | "ok" | "failed"; title: string; ms?: number } & EventScope)
   | ({ type: "info" | "warn" | "debug"; message: string; data?: Record<string, unknown> } & EventScope)
   | { type: "plan"; plan: PlanReport }
+  | ({ type: "check" } & CheckResult)
   | ({ type: "summary" } & RunSummary)
   | { type: "result"; summary: string; data?: Record<string, unknown> }
   | { type: "error"; code: string; fault: string; message: string; hint?: string; details?: readonly string[] };

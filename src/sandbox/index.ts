@@ -13,6 +13,7 @@ export {
   SANDBOX_SUBSCRIPTION_ID,
   SANDBOX_TENANT_ID,
   CHECKIP_LISTENER,
+  SANDBOX_AUDIENCE_APP_ID_URI,
   vmSshListenerName,
 } from "./constants.js";
 export { SandboxError, isSandboxError, type SandboxErrorCode } from "./harness/sandbox-error.js";

@@ -81,6 +81,18 @@ const parameterRecord = z.strictObject({
   }),
 });
 
+/** What `configure` put on the VM; the files go with the VM, so `destroy` has nothing to undo. */
+const vmSetupRecord = z.strictObject({
+  kind: z.literal("vm-setup"),
+  ...common,
+  attributes: z.strictObject({
+    host: z.string(),
+    profile: z.string(),
+    scheduler: z.enum(["systemd", "cron", "none"]),
+    roleArn: z.string(),
+  }),
+});
+
 /** An Azure resource of the vm layer, by name in its resource group. */
 const named = { name: z.string(), resourceGroup: z.string() };
 const azureRecord = <K extends string, E extends z.core.$ZodLooseShape>(kind: K, extra: E) =>
@@ -117,6 +129,7 @@ export const resourceRecord = z.discriminatedUnion("kind", [
   roleRecord,
   attachmentRecord,
   parameterRecord,
+  vmSetupRecord,
   vnetRecord,
   subnetRecord,
   publicIpRecord,

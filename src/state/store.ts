@@ -130,13 +130,11 @@ export class StateStore implements StateView {
   }
 
   records<K extends RecordKind>(kind: K, layer?: LayerName): readonly RecordOf<K>[] {
-    return this.current.resources.filter(
-      (r): r is RecordOf<K> => r.kind === kind && (layer === undefined || r.layer === layer),
-    );
+    return stateView(this.current).records(kind, layer);
   }
 
   find<K extends RecordKind>(kind: K, id?: string): RecordOf<K> | undefined {
-    return this.records(kind).find((r) => id === undefined || sameId(r.id, id));
+    return stateView(this.current).find(kind, id);
   }
 
   /** Records (or replaces, by kind + id) a resource. */

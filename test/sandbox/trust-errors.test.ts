@@ -62,6 +62,8 @@ beforeAll(async () => {
     resourceGroups: unused,
     identities: unused,
     armResources: unused,
+    vmHost: unused,
+    close: () => Promise.resolve(),
     network: unused,
     compute: unused,
     vm: { sshAddress: unused, checkIpUrl: unused },

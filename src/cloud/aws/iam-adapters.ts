@@ -170,6 +170,7 @@ function toRole(
     Arn?: string | undefined;
     AssumeRolePolicyDocument?: string | undefined;
     MaxSessionDuration?: number | undefined;
+    CreateDate?: Date | undefined;
   },
   tags: Record<string, string>,
 ): Role {
@@ -181,6 +182,7 @@ function toRole(
     arn: role.Arn ?? "",
     trustPolicy: JSON.parse(text) as unknown,
     maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    ...(role.CreateDate ? { createdAt: role.CreateDate } : {}),
     tags,
   };
 }

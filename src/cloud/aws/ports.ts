@@ -48,6 +48,8 @@ export interface Role {
   /** Decoded JSON (IAM returns it URL-encoded). */
   readonly trustPolicy: unknown;
   readonly maxSessionDuration: number;
+  /** New roles take 10-60 s to become assumable: `verify` waits for a young one. */
+  readonly createdAt?: Date;
   readonly tags: Tags;
 }
 
