@@ -124,6 +124,6 @@ describe("the built CLI", () => {
     const { stdout } = cli("--help");
     expect(stdout).toMatch(/^\s+up \[options\]/m);
     expect(stdout).toMatch(/^\s+destroy \[options\]/m);
-    for (const missing of ["verify", "configure"]) expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
+    for (const missing of ["outputs"]) expect(stdout).not.toMatch(new RegExp(`^\\s+${missing}\\b`, "m"));
   });
 });
