@@ -29,8 +29,18 @@ export function buildProgram(run: Runner, version: string): Command {
 
   program
     .command("status")
-    .description("show what the state file records, layer by layer (no cloud calls)")
-    .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/status.js")).status(ctx)));
+    .description("show what the state file records, layer by layer (no cloud calls unless --refresh)")
+    .option(
+      "--refresh",
+      "read every recorded resource from the clouds and show the missing and drifted ones (reads only)",
+    )
+    .action((opts: { refresh?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) =>
+        opts.refresh
+          ? (await import("./commands/status-refresh.js")).statusRefresh(ctx)
+          : (await import("./commands/status.js")).status(ctx),
+      ),
+    );
 
   const vmOptions = (command: Command): Command =>
     command
@@ -96,6 +106,20 @@ export function buildProgram(run: Runner, version: string): Command {
         (await import("./commands/configure.js")).configure(ctx, {
           dryRun: opts.dryRun === true,
           roleArnFromSsm: opts.roleArnFromSsm === true,
+        }),
+      ),
+    );
+
+  program
+    .command("destroy")
+    .description("delete what this deployment created and take back what it changed on resources it adopted")
+    .option("--dry-run", "print what would be deleted, what would be left and why; change nothing")
+    .option("--force", "delete the OIDC provider even while other roles' trust policies name it")
+    .action((opts: { dryRun?: boolean; force?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) =>
+        (await import("./commands/destroy.js")).destroy(ctx, {
+          dryRun: opts.dryRun === true,
+          force: opts.force === true,
         }),
       ),
     );

@@ -8,6 +8,11 @@ export interface IO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly isTTY: boolean;
+  /**
+   * Asks the person at the terminal and returns their answer; absent when stdin is not a
+   * terminal, so nothing destructive can hang on, or be answered by, a pipe.
+   */
+  readonly ask?: (question: string) => Promise<string>;
   /** The terminal, for `oidc-bridge ssh`'s interactive shell; absent where there is none (tests). */
   readonly terminal?: {
     readonly stdin: NodeJS.ReadStream;

@@ -18,7 +18,19 @@ function processIO(): IO {
     stderr: (text) => void process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     terminal: { stdin: process.stdin, stdout: process.stdout },
+    ...(process.stdin.isTTY ? { ask } : {}),
   };
+}
+
+/** One question on the terminal; the prompt goes to stderr so stdout stays the command's output. */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 /**

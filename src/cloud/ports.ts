@@ -1,5 +1,5 @@
 import type { OidcProviderPort, RolePort, SsmPort, StsPort } from "./aws/ports.js";
-import type { AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
+import type { ArmResourcePort, AzureSignInPort, IdentityPort, ResourceGroupPort } from "./azure/ports.js";
 import type { ComputePort, NetworkPort } from "./azure/vm-ports.js";
 import type { CloudSession } from "./session.js";
 import type { HostPort, VmLogin } from "../remote/host-port.js";
@@ -18,6 +18,8 @@ export interface CloudPorts {
   signIn(): Promise<AzureSignInPort>;
   resourceGroups(): Promise<ResourceGroupPort>;
   identities(): Promise<IdentityPort>;
+  /** Any ARM resource by id (destroy, status --refresh). */
+  armResources(): Promise<ArmResourcePort>;
   network(): Promise<NetworkPort>;
   compute(): Promise<ComputePort>;
   /** How the VM and this machine's own address are reached (the sandbox maps both). */
@@ -48,6 +50,9 @@ export function createCloudPorts(session: CloudSession): CloudPorts {
       (await import("./azure/resource-adapters.js")).createResourceGroupPort(session.azure),
     ),
     identities: once(async () => (await import("./azure/resource-adapters.js")).createIdentityPort(session.azure)),
+    armResources: once(async () =>
+      (await import("./azure/arm-generic-adapter.js")).createArmResourcePort(session.azure),
+    ),
     network: once(async () => (await import("./azure/network-adapter.js")).createNetworkPort(session.azure)),
     compute: once(async () => (await import("./azure/compute-adapter.js")).createComputePort(session.azure)),
     vm,

@@ -1,11 +1,7 @@
-import { resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
-import { configFlags, type CommandContext } from "../context.js";
+import type { CommandContext } from "../context.js";
 import type { ConfigFlags } from "../config/load-config.js";
-import { StateStore } from "../state/store.js";
 import type { LayerName } from "../state/schema.js";
-import { openCloudSession } from "../cloud/session.js";
-import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
+import { loadRunConfig, openSession, openStore } from "./cloud-frame.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { Facts } from "../resources/facts.js";
 import { ownedTags } from "../resources/tags.js";
@@ -35,36 +31,12 @@ export interface GraphRunOptions {
 export async function runGraph(ctx: CommandContext, options: GraphRunOptions): Promise<void> {
   const started = Date.now();
   const { reporter } = ctx;
-  const { config } = await loadConfig({
-    cwd: ctx.io.cwd,
-    file: ctx.globals.config,
-    sandbox: ctx.globals.sandbox,
-    env: ctx.io.env,
-    flags: { ...configFlags(ctx.globals), ...options.flags },
-  });
-  // A bad sandbox switch fails before the state folder is made.
-  if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
-  const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
-  const store = await StateStore.open({
-    dir: stateDir,
-    target: ctx.globals.sandbox ? "sandbox" : "cloud",
-    command: ctx.commandLine,
-    warn: (message) => reporter.warn(message),
-  });
+  const { config, stateDir } = await loadRunConfig(ctx, options.flags);
+  const store = await openStore(ctx, stateDir);
   try {
     const selected = nodesOf(options.layers);
     const external = externalInputs(selected, allNodes(), store, config);
-    const session = await reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
-      openCloudSession({
-        config,
-        sandbox: ctx.globals.sandbox,
-        stateDir,
-        env: ctx.io.env,
-        warn: (message) => reporter.warn(message),
-      }),
-    );
-    if (session.sandbox && !session.sandbox.owned)
-      reporter.info(`using the running sandbox (pid ${session.sandbox.pid})`);
+    const session = await openSession(ctx, config, stateDir);
     const ports = createCloudPorts(session);
     try {
       const tags = ownedTags(config, store.deploymentId);

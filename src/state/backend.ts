@@ -16,8 +16,8 @@ export interface StateBackend {
   readonly location: string;
   /** The document's text, or undefined when there is none yet. */
   read(): Promise<string | undefined>;
-  /** Replaces the document atomically, keeping the previous version. */
-  write(text: string): Promise<void>;
+  /** Replaces the document atomically, keeping the previous version (or `backup` in its place). */
+  write(text: string, backup?: string): Promise<void>;
   /** One command at a time. */
   lock(holder: LockHolder, warn: (message: string) => void): Promise<HeldLock>;
 }
@@ -41,8 +41,8 @@ export class LocalStateBackend implements StateBackend {
     );
   }
 
-  async write(text: string): Promise<void> {
-    const previous = await this.read();
+  async write(text: string, backup?: string): Promise<void> {
+    const previous = backup ?? (await this.read());
     // Keep the previous version: a bad edit or a bug can be undone by hand.
     if (previous !== undefined) await writeFileAtomic(`${this.location}.bak`, previous);
     await writeFileAtomic(this.location, text);

@@ -175,6 +175,24 @@ export class StateStore implements StateView {
     return this.update((state) => state, true);
   }
 
+  /**
+   * After `destroy`: an empty deployment under the same id (so tags still trace anything left),
+   * keeping only the records `keep` picks. The backup file gets `before`, the deployment as
+   * destroy found it, rather than the last step's near-empty one.
+   */
+  clearDeployment(keep: (record: ResourceRecord) => boolean, before: State): Promise<void> {
+    return this.update(
+      (state) => {
+        const resources = state.resources.filter(keep);
+        // A rerun with nothing left to do writes nothing.
+        const same = resources.length === state.resources.length && !Object.keys(state.layers).length;
+        return same ? state : { ...state, resources, layers: {} };
+      },
+      false,
+      `${JSON.stringify(before, null, 2)}\n`,
+    );
+  }
+
   /** Waits for queued writes, then releases the lock. */
   async close(): Promise<void> {
     try {
@@ -188,12 +206,12 @@ export class StateStore implements StateView {
    * Applies `change` to the latest document, in order with every other change, and writes it. A
    * change that returns the same document writes nothing (unless the file was never saved).
    */
-  update(change: (state: State) => State, saveIfNew = false): Promise<void> {
+  update(change: (state: State) => State, saveIfNew = false, backup?: string): Promise<void> {
     const run = this.queue.then(async () => {
       const next = change(this.current);
       if (next === this.current && !(saveIfNew && !this.persisted)) return;
       const state = stateSchema.parse({ ...next, updatedAt: this.now().toISOString() });
-      await this.backend.write(`${JSON.stringify(state, null, 2)}\n`);
+      await this.backend.write(`${JSON.stringify(state, null, 2)}\n`, backup);
       this.current = state;
       this.persisted = true;
     });
@@ -217,7 +235,7 @@ export function stateView(state: State | undefined): StateView {
 }
 
 /** ARM ids are case-insensitive; ARNs and names are compared as Azure and AWS compare them. */
-function sameId(a: string, b: string): boolean {
+export function sameId(a: string, b: string): boolean {
   return a.startsWith("/") ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 

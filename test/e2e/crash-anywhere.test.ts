@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { readState } from "../../src/state/store.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { EMPTY_INVENTORY, sandboxInventory } from "../helpers/sandbox-inventory.js";
 
 // The built CLI with the sandbox in its own process: "die after N writes" kills that process the
 // moment the N-th cloud write has been answered, as a crash or a kill -9 at the worst time would.
@@ -35,8 +36,16 @@ beforeAll(async () => (root = await tempDir()));
 afterAll(async () => root.cleanup());
 
 function up(cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
+  return cli(cwd, ["up"], env);
+}
+
+function cli(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "--sandbox", "--json", "up"], {
+    const child = spawn(process.execPath, [bin, "--sandbox", "--json", ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: "1", ...env },
     });
@@ -107,6 +116,55 @@ describe("up killed right after any one of its writes", () => {
       expect(third.out).toContain('"summary":"up: unchanged');
       const later = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"))).slice(before);
       expect(later.filter((e) => e.write)).toEqual([]);
+    },
+  );
+});
+
+/** The cloud writes a full destroy makes: one delete per resource `up` created. */
+const DELETES = [
+  "DeleteParameter",
+  "DetachRolePolicy",
+  "DeleteRole",
+  "DeleteOpenIDConnectProvider",
+  "UserAssignedIdentities_Delete",
+  "VirtualMachines_Delete",
+  "NetworkInterfaces_Delete",
+  "PublicIPAddresses_Delete",
+  "NetworkSecurityGroups_Delete",
+  "Subnets_Delete",
+  "VirtualNetworks_Delete",
+  "SshPublicKeys_Delete",
+  "ResourceGroups_Delete",
+];
+
+describe("destroy killed right after any one of its writes", () => {
+  test("a full destroy makes exactly the writes this test counts", async () => {
+    const cwd = join(root.path, "destroy-count");
+    await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
+    expect((await up(cwd)).status).toBe(0);
+    const before = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"))).length;
+    expect((await cli(cwd, ["--yes", "destroy"])).status).toBe(0);
+    const writes = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl")))
+      .slice(before)
+      .filter((e) => e.write);
+    expect(writes.map((e) => e.operation).sort()).toEqual([...DELETES].sort());
+  });
+
+  const cases = Array.from({ length: DELETES.length }, (_, i) => i + 1);
+  test.each(cases)(
+    "killed after write %i: the next destroy finishes with nothing of ours left and an empty deployment",
+    { timeout: 120_000 },
+    async (k) => {
+      const cwd = join(root.path, `d${k}`);
+      await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
+      expect((await up(cwd)).status).toBe(0);
+      const killed = await cli(cwd, ["--yes", "destroy"], { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: String(k) });
+      expect(killed.status).toBe(137);
+
+      const again = await cli(cwd, ["--yes", "destroy"]);
+      expect(again.status, again.out).toBe(0);
+      expect(await sandboxInventory(join(cwd, ".oidc-bridge"))).toEqual(EMPTY_INVENTORY);
+      expect(await readState(join(cwd, ".oidc-bridge"))).toMatchObject({ resources: [], layers: {} });
     },
   );
 });

@@ -61,6 +61,7 @@ beforeAll(async () => {
     ssm: unused,
     resourceGroups: unused,
     identities: unused,
+    armResources: unused,
     vmHost: unused,
     close: () => Promise.resolve(),
     network: unused,

@@ -1,5 +1,5 @@
 import type { AwsClientSettings } from "./settings.js";
-import type { OidcProviderPort, Role, RolePort } from "./ports.js";
+import type { OidcProviderPort, Role, RolePort, RoleSummary } from "./ports.js";
 import { call, findable, tagList, tagMap } from "./sdk-call.js";
 import { cloudError } from "../../errors.js";
 
@@ -53,6 +53,19 @@ export async function createOidcProviderPort(settings: AwsClientSettings): Promi
             ThumbprintList: [...thumbprints],
           }),
         ),
+      );
+    },
+    async removeClientId(arn, clientId) {
+      await call(`IAM RemoveClientIDFromOpenIDConnectProvider ${arn}`, () =>
+        client.send(
+          new iam.RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: clientId }),
+        ),
+      );
+    },
+    async delete(arn) {
+      // AWS documents this call as idempotent; whichever way it answers a missing provider, it is gone.
+      await findable(`IAM DeleteOpenIDConnectProvider ${arn}`, () =>
+        client.send(new iam.DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
       );
     },
   };
@@ -128,6 +141,25 @@ export async function createRolePort(settings: AwsClientSettings): Promise<RoleP
       await findable(`IAM DetachRolePolicy ${policyArn} from ${roleName}`, () =>
         client.send(new iam.DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })),
       );
+    },
+    async delete(name) {
+      await findable(`IAM DeleteRole ${name}`, () => client.send(new iam.DeleteRoleCommand({ RoleName: name })));
+    },
+    async list() {
+      const roles: RoleSummary[] = [];
+      let marker: string | undefined;
+      do {
+        const page = marker;
+        const out = await call("IAM ListRoles", () =>
+          client.send(new iam.ListRolesCommand(page ? { Marker: page } : {})),
+        );
+        for (const role of out.Roles ?? []) {
+          const { name, arn, trustPolicy } = toRole(role, {});
+          roles.push({ name, arn, trustPolicy });
+        }
+        marker = out.IsTruncated ? out.Marker : undefined;
+      } while (marker);
+      return roles;
     },
   };
 }

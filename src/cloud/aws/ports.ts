@@ -36,6 +36,10 @@ export interface OidcProviderPort {
   }): Promise<string>;
   addClientId(arn: string, clientId: string): Promise<void>;
   updateThumbprints(arn: string, thumbprints: readonly string[]): Promise<void>;
+  /** Removing a client ID the provider does not hold succeeds (IAM documents it so). */
+  removeClientId(arn: string, clientId: string): Promise<void>;
+  /** A provider already gone counts as deleted (NoSuchEntity is not an error here). */
+  delete(arn: string): Promise<void>;
 }
 
 export interface Role {
@@ -67,6 +71,16 @@ export interface RolePort {
   listAttachedPolicies(roleName: string): Promise<string[]>;
   attachPolicy(roleName: string, policyArn: string): Promise<void>;
   detachPolicy(roleName: string, policyArn: string): Promise<void>;
+  /** A role already gone counts as deleted. */
+  delete(name: string): Promise<void>;
+  /** Every role of the account, all pages, with its trust policy decoded. */
+  list(): Promise<RoleSummary[]>;
+}
+
+export interface RoleSummary {
+  readonly name: string;
+  readonly arn: string;
+  readonly trustPolicy: unknown;
 }
 
 export interface Parameter {
@@ -80,4 +94,8 @@ export interface Parameter {
 export interface SsmPort {
   get(name: string): Promise<Parameter | undefined>;
   put(input: { name: string; value: string; overwrite: boolean; description: string; tags: Tags }): Promise<void>;
+  /** Puts back a value someone else's parameter held, touching nothing else of it. */
+  restore(name: string, value: string): Promise<void>;
+  /** A parameter already gone counts as deleted. */
+  delete(name: string): Promise<void>;
 }

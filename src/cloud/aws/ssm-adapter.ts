@@ -42,5 +42,18 @@ export async function createSsmPort(settings: AwsClientSettings): Promise<SsmPor
         ),
       );
     },
+    async restore(name, value) {
+      // No Type, Description or Tags: an overwrite without them keeps the parameter's own.
+      await call(`SSM PutParameter ${name} (previous value)`, () =>
+        client.send(new ssm.PutParameterCommand({ Name: name, Value: value, Overwrite: true })),
+      );
+    },
+    async delete(name) {
+      await findable(
+        `SSM DeleteParameter ${name}`,
+        () => client.send(new ssm.DeleteParameterCommand({ Name: name })),
+        "ParameterNotFound",
+      );
+    },
   };
 }

@@ -38,3 +38,25 @@ export interface IdentityPort {
   get(resourceGroup: string, name: string): Promise<UserAssignedIdentity | undefined>;
   create(resourceGroup: string, name: string, location: string, tags: Tags): Promise<UserAssignedIdentity>;
 }
+
+/** Any ARM resource, read by id in ARM's generic shape. */
+export interface ArmResource {
+  readonly id: string;
+  readonly type: string;
+  readonly tags: Tags;
+  /** The provider's own properties, as it answers them. */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * ARM by resource id, for `destroy` and `status --refresh`: one read and one delete for every
+ * type, each at its provider's api-version. Deletes wait for their long-running operation; a
+ * resource (or group) already gone counts as deleted.
+ */
+export interface ArmResourcePort {
+  get(id: string, apiVersion: string): Promise<ArmResource | undefined>;
+  delete(id: string, apiVersion: string): Promise<void>;
+  /** The top-level resources in a group; undefined when the group does not exist. */
+  listGroup(name: string): Promise<ArmResource[] | undefined>;
+  deleteGroup(name: string): Promise<void>;
+}
