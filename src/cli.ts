@@ -129,6 +129,18 @@ export function buildProgram(run: Runner, version: string): Command {
     .description("check the whole bridge, from here and on the VM; exit 0 only if every check passes (no changes)")
     .action((_opts, cmd: Command) => run(cmd, async (ctx) => (await import("./commands/verify.js")).verify(ctx)));
 
+  program
+    .command("outputs")
+    .description("print the SSH command, role ARN and VM addresses from the state file (no cloud calls)")
+    .addOption(
+      new Option("--format <format>", "text, or an Ansible inventory like the write-up's")
+        .choices(["text", "ansible"])
+        .default("text"),
+    )
+    .action((opts: { format: "text" | "ansible" }, cmd: Command) =>
+      run(cmd, async (ctx) => (await import("./commands/outputs.js")).outputs(ctx, { format: opts.format })),
+    );
+
   const config = program.command("config").description("check the config or print its schema");
   config
     .command("check")

@@ -122,7 +122,18 @@ describe("the built CLI", () => {
 
   test("--help lists every command of the flow", () => {
     const { stdout } = cli("--help");
-    for (const command of ["up", "trust", "identity", "vm", "configure", "verify", "ssh", "status", "destroy", "outputs"])
+    for (const command of [
+      "up",
+      "trust",
+      "identity",
+      "vm",
+      "configure",
+      "verify",
+      "ssh",
+      "status",
+      "destroy",
+      "outputs",
+    ])
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
   });
 });

@@ -334,3 +334,26 @@ describe("verify --sandbox", () => {
     });
   });
 });
+
+describe("outputs --sandbox", () => {
+  test("prints the role ARN, the VM's addresses and how to reach it; --format ansible an inventory", async () => {
+    const run = await cli("outputs");
+    expect(run.exitCode).toBe(0);
+    const result = run.events.at(-1);
+    expect(result).toMatchObject({
+      type: "result",
+      data: {
+        roleArn,
+        vm: {
+          publicIp: expect.stringMatching(/^203\.0\.113\.\d+$/) as unknown,
+          adminUsername: "adminuser",
+          ssh: "oidc-bridge --sandbox ssh",
+        },
+      },
+    });
+    const inventory = await runCli(["--sandbox", "outputs", "--format", "ansible"], { cwd: dir.path });
+    expect(inventory.stdout).toContain('ansible_ssh_user: "adminuser"');
+    expect(inventory.stdout).toContain(`role_arn: "${roleArn}"`);
+    expect(inventory.stdout).not.toContain("StrictHostKeyChecking=no");
+  });
+});
