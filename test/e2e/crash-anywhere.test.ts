@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readState } from "../../src/state/store.js";
@@ -29,7 +30,6 @@ const CREATES = [
   "SshPublicKeys_Create",
   "VirtualMachines_CreateOrUpdate",
 ];
-const WRITES = CREATES.length;
 
 let root: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => (root = await tempDir()));
@@ -56,70 +56,6 @@ function cli(
   });
 }
 
-describe("up killed right after any one of its writes", () => {
-  test("a first up makes exactly the writes this test counts", async () => {
-    const cwd = join(root.path, "count");
-    await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
-    expect((await up(cwd)).status).toBe(0);
-    const writes = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"))).filter((e) => e.write);
-    expect(writes.map((e) => e.operation).sort()).toEqual([...CREATES].sort());
-  });
-
-  // Each case is three whole CLI runs against its own sandbox.
-  const cases = Array.from({ length: WRITES }, (_, i) => i + 1);
-  test.each(cases)(
-    "killed after write %i: the next up finishes with one of each resource, all ours; a third is unchanged",
-    { timeout: 120_000 },
-    async (k) => {
-      const cwd = join(root.path, `k${k}`);
-      await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
-      const killed = await up(cwd, { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: String(k) });
-      expect(killed.status).toBe(137);
-
-      const again = await up(cwd);
-      expect(again.status, again.out).toBe(0);
-      const state = await readState(join(cwd, ".oidc-bridge"));
-      expect(state?.resources.map((r) => [r.kind, r.status, r.createdByUs]).sort()).toEqual(
-        [
-          ["azure-resource-group", "ready", true],
-          ["azure-user-assigned-identity", "ready", true],
-          ["iam-oidc-provider", "ready", true],
-          ["iam-role", "ready", true],
-          ["iam-role-policy-attachment", "ready", true],
-          ["ssm-parameter", "ready", true],
-          ["azure-virtual-network", "ready", true],
-          ["azure-subnet", "ready", true],
-          ["azure-public-ip", "ready", true],
-          ["azure-network-security-group", "ready", true],
-          ["azure-network-interface", "ready", true],
-          ["azure-ssh-public-key", "ready", true],
-          ["azure-virtual-machine", "ready", true],
-          ["vm-setup", "ready", true],
-        ].sort(),
-      );
-      // The VM was waited for to the end: its host key is pinned.
-      const vm = state?.resources.find((r) => r.kind === "azure-virtual-machine");
-      expect(vm?.attributes).toHaveProperty("hostKeyFingerprint");
-      // Nothing was created twice: each creating call succeeded once over both runs.
-      const journal = await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"));
-      const created = journal.filter((e) => e.write && e.status < 300);
-      for (const operation of CREATES) {
-        const creates = created.filter(
-          (e) => e.operation === operation && (e.status === 201 || !operation.includes("_")),
-        );
-        expect(creates.length, `${operation} succeeded ${creates.length} times`).toBe(1);
-      }
-
-      const before = journal.length;
-      const third = await up(cwd);
-      expect(third.status).toBe(0);
-      expect(third.out).toContain('"summary":"up: unchanged');
-      const later = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"))).slice(before);
-      expect(later.filter((e) => e.write)).toEqual([]);
-    },
-  );
-});
-
 /** The cloud writes a full destroy makes: one delete per resource `up` created. */
 const DELETES = [
   "DeleteParameter",
@@ -137,34 +73,85 @@ const DELETES = [
   "ResourceGroups_Delete",
 ];
 
-describe("destroy killed right after any one of its writes", () => {
-  test("a full destroy makes exactly the writes this test counts", async () => {
-    const cwd = join(root.path, "destroy-count");
-    await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
+const ALL_RESOURCE_KINDS = [
+  "azure-network-interface",
+  "azure-network-security-group",
+  "azure-public-ip",
+  "azure-resource-group",
+  "azure-ssh-public-key",
+  "azure-subnet",
+  "azure-user-assigned-identity",
+  "azure-virtual-machine",
+  "azure-virtual-network",
+  "iam-oidc-provider",
+  "iam-role",
+  "iam-role-policy-attachment",
+  "ssm-parameter",
+  "vm-setup",
+];
+
+/** Each creating call succeeded once over every run so far: nothing was created twice. */
+function createdOnce(journal: Awaited<ReturnType<typeof readJournal>>): void {
+  const created = journal.filter((e) => e.write && e.status < 300);
+  for (const operation of CREATES) {
+    const creates = created.filter((e) => e.operation === operation && (e.status === 201 || !operation.includes("_")));
+    expect(creates.length, `${operation} succeeded ${creates.length} times`).toBe(1);
+  }
+}
+
+describe("the whole flow, killed right after any one of its writes", () => {
+  test("a first up and a full destroy make exactly the writes this test counts", async () => {
+    const cwd = join(root.path, "count");
+    await mkdir(cwd);
     expect((await up(cwd)).status).toBe(0);
-    const before = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl"))).length;
+    const journalPath = join(cwd, ".oidc-bridge/sandbox/journal.jsonl");
+    const afterUp = await readJournal(journalPath);
+    expect(
+      afterUp
+        .filter((e) => e.write)
+        .map((e) => e.operation)
+        .sort(),
+    ).toEqual([...CREATES].sort());
     expect((await cli(cwd, ["--yes", "destroy"])).status).toBe(0);
-    const writes = (await readJournal(join(cwd, ".oidc-bridge/sandbox/journal.jsonl")))
-      .slice(before)
-      .filter((e) => e.write);
-    expect(writes.map((e) => e.operation).sort()).toEqual([...DELETES].sort());
+    const destroys = (await readJournal(journalPath)).slice(afterUp.length).filter((e) => e.write);
+    expect(destroys.map((e) => e.operation).sort()).toEqual([...DELETES].sort());
   });
 
-  const cases = Array.from({ length: DELETES.length }, (_, i) => i + 1);
-  test.each(cases)(
-    "killed after write %i: the next destroy finishes with nothing of ours left and an empty deployment",
-    { timeout: 120_000 },
+  // One deployment per k serves both sweeps: up killed after its k-th write, then destroy killed
+  // after its k-th write. Cases run side by side: most of each is waiting on the sandbox.
+  const cases = Array.from({ length: Math.max(CREATES.length, DELETES.length) }, (_, i) => i + 1);
+  test.concurrent.each(cases)(
+    "k = %i: up killed after write k, up again, verify passes, nothing twice; destroy killed after write k, destroy again leaves nothing",
+    { timeout: 240_000 },
     async (k) => {
-      const cwd = join(root.path, `d${k}`);
-      await import("node:fs/promises").then((fs) => fs.mkdir(cwd));
-      expect((await up(cwd)).status).toBe(0);
-      const killed = await cli(cwd, ["--yes", "destroy"], { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: String(k) });
-      expect(killed.status).toBe(137);
-
-      const again = await cli(cwd, ["--yes", "destroy"]);
+      const cwd = join(root.path, `k${k}`);
+      await mkdir(cwd);
+      const stateDir = join(cwd, ".oidc-bridge");
+      if (k <= CREATES.length) {
+        const killed = await up(cwd, { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: String(k) });
+        expect(killed.status).toBe(137);
+      }
+      const again = await up(cwd);
       expect(again.status, again.out).toBe(0);
-      expect(await sandboxInventory(join(cwd, ".oidc-bridge"))).toEqual(EMPTY_INVENTORY);
-      expect(await readState(join(cwd, ".oidc-bridge"))).toMatchObject({ resources: [], layers: {} });
+      const state = await readState(stateDir);
+      expect(state?.resources.map((r) => [r.kind, r.status, r.createdByUs]).sort()).toEqual(
+        ALL_RESOURCE_KINDS.map((kind) => [kind, "ready", true]),
+      );
+      // The VM was waited for to the end: its host key is pinned.
+      const vm = state?.resources.find((r) => r.kind === "azure-virtual-machine");
+      expect(vm?.attributes).toHaveProperty("hostKeyFingerprint");
+      createdOnce(await readJournal(join(stateDir, "sandbox/journal.jsonl")));
+      const verified = await cli(cwd, ["verify"]);
+      expect(verified.status, verified.out).toBe(0);
+
+      if (k <= DELETES.length) {
+        const killed = await cli(cwd, ["--yes", "destroy"], { OIDC_BRIDGE_SANDBOX_DIE_AFTER_WRITES: String(k) });
+        expect(killed.status).toBe(137);
+      }
+      const destroyed = await cli(cwd, ["--yes", "destroy"]);
+      expect(destroyed.status, destroyed.out).toBe(0);
+      expect(await sandboxInventory(stateDir)).toEqual(EMPTY_INVENTORY);
+      expect(await readState(stateDir)).toMatchObject({ resources: [], layers: {} });
     },
   );
 });
