@@ -47,10 +47,10 @@ beforeAll(async () => {
 afterAll(async () => dir.cleanup());
 
 describe("up --sandbox with the vm layer", () => {
-  test("builds trust, identity and vm; the state records the VM's addresses, id, key path and host key", async () => {
+  test("builds every layer; the state records the VM's addresses, id, key path and host key", async () => {
     expect(first.exitCode, JSON.stringify(first.events.at(-1))).toBe(0);
     const state = await readState(stateDir);
-    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["identity", "trust", "vm"]);
+    expect(Object.keys(state?.layers ?? {}).sort()).toEqual(["configure", "identity", "trust", "vm"]);
     const vm = state?.resources.find((r) => r.kind === "azure-virtual-machine");
     expect(vm?.attributes).toMatchObject({
       publicIp: expect.stringMatching(/^203\.0\.113\.\d+$/) as unknown,
