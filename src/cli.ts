@@ -59,7 +59,7 @@ export function buildProgram(run: Runner, version: string): Command {
     keyType: opts.keyType,
   });
 
-  vmOptions(program.command("up").description("build every layer as one graph: trust, identity, vm")).action(
+  vmOptions(program.command("up").description("build every layer as one graph: trust, identity, vm, configure")).action(
     (opts: VmFlags, cmd: Command) =>
       run(cmd, async (ctx) => (await import("./commands/up.js")).up(ctx, vmOptionsOf(opts))),
   );

@@ -79,55 +79,82 @@ export const configSchema = z
     $schema: z.string().optional().describe("Path or URL of this file's JSON Schema (oidc-bridge config schema)"),
     azure: z
       .strictObject({
-        cloud: azureCloud.default("AzurePublicCloud"),
+        cloud: azureCloud
+          .default("AzurePublicCloud")
+          .describe("which Azure cloud: its ARM, sign-in and token issuer hosts (or an object of your own endpoints)"),
         subscriptionId: names.guid.optional().describe("Azure subscription; else AZURE_SUBSCRIPTION_ID"),
         tenantId: names.guid.optional().describe("Entra tenant; else discovered from the signed-in credential"),
         location: z
           .string()
           .regex(/^[a-z0-9]{1,40}$/, "must be an Azure region name like germanywestcentral")
-          .default("germanywestcentral"),
-        resourceGroup: names.resourceGroupName.default("aws-oidc-rg"),
-        identityName: names.identityName.default("aws-oidc-identity"),
+          .default("germanywestcentral")
+          .describe("Azure region of the resource group and everything in it"),
+        resourceGroup: names.resourceGroupName
+          .default("aws-oidc-rg")
+          .describe("resource group for the identity, network and VM; an existing one is used and never deleted"),
+        identityName: names.identityName
+          .default("aws-oidc-identity")
+          .describe("user-assigned managed identity: the only principal the IAM role trusts (its principal id is sub)"),
         network: z
           .strictObject({
-            vnetName: names.vnetName.default("oidc-vnet"),
-            addressSpace: networkCidr("address space").default("10.42.0.0/16"),
-            subnetName: names.azureResourceName.default("oidc-subnet"),
-            subnetPrefix: networkCidr("subnet").default("10.42.2.0/24"),
-            publicIpName: names.azureResourceName.default("oidc-pip"),
-            nicName: names.azureResourceName.default("oidc-nic"),
-            nsgName: names.azureResourceName.default("oidc-nsg"),
+            vnetName: names.vnetName.default("oidc-vnet").describe("virtual network of the VM"),
+            addressSpace: networkCidr("address space")
+              .default("10.42.0.0/16")
+              .describe("the VNet's range: private space (10/8, 172.16/12, 192.168/16), /8 to /29"),
+            subnetName: names.azureResourceName.default("oidc-subnet").describe("subnet of the VM's network interface"),
+            subnetPrefix: networkCidr("subnet")
+              .default("10.42.2.0/24")
+              .describe("the subnet's range, inside addressSpace"),
+            publicIpName: names.azureResourceName
+              .default("oidc-pip")
+              .describe("Standard SKU static public IPv4 address, the one SSH reaches"),
+            nicName: names.azureResourceName
+              .default("oidc-nic")
+              .describe("network interface: subnet, public IP and security group"),
+            nsgName: names.azureResourceName
+              .default("oidc-nsg")
+              .describe("network security group: one inbound allow rule, TCP 22 from adminCidrs"),
           })
           .prefault({}),
         vm: z
           .strictObject({
-            name: names.vmName.default("oidc-vm"),
+            name: names.vmName
+              .default("oidc-vm")
+              .describe("the VM, its computer name and its AWS session name (role_session_name, seen in CloudTrail)"),
             size: z
               .string()
               .regex(/^[A-Za-z0-9_]{1,64}$/, "must be a VM size like Standard_B2pts_v2")
-              .default("Standard_B2pts_v2"),
+              .default("Standard_B2pts_v2")
+              .describe("VM size; must suit the image's architecture (the default image is arm64)"),
             image: z
               .strictObject({
-                publisher: imagePart.default("Debian"),
-                offer: imagePart.default("debian-13-daily"),
-                sku: imagePart.default("13-arm64"),
+                publisher: imagePart.default("Debian").describe("Marketplace image publisher"),
+                offer: imagePart.default("debian-13-daily").describe("Marketplace image offer"),
+                sku: imagePart.default("13-arm64").describe("Marketplace image SKU"),
                 version: z
                   .string()
                   .regex(/^(latest|\d+\.\d+\.\d+)$/, 'must be "latest" or a version like 0.20250101.1234')
-                  .default("latest"),
+                  .default("latest")
+                  .describe('image version, or "latest"'),
               })
               .prefault({}),
-            adminUsername: names.adminUsername.default("adminuser"),
-            sshKeyName: names.azureResourceName.default("oidc-ssh-key"),
+            adminUsername: names.adminUsername
+              .default("adminuser")
+              .describe("the VM's only login (key only, no password); Azure refuses admin, root, user and others"),
+            sshKeyName: names.azureResourceName
+              .default("oidc-ssh-key")
+              .describe("SSH public key resource; the private key is `<state-dir>/ssh/<sshKeyName>`, 0600"),
             keyType: z
               .enum(["ed25519", "rsa"])
               .default("ed25519")
               .describe("the admin SSH key: ed25519, or rsa (4096 bits); --key-type sets it"),
             timeouts: z
               .strictObject({
-                provisioningSeconds: waitSeconds(900),
-                sshSeconds: waitSeconds(300),
-                cloudInitSeconds: waitSeconds(900),
+                provisioningSeconds: waitSeconds(900).describe("longest wait for Azure to finish provisioning the VM"),
+                sshSeconds: waitSeconds(300).describe("longest wait for SSH to answer"),
+                cloudInitSeconds: waitSeconds(900).describe(
+                  "longest wait for cloud-init to finish installing packages",
+                ),
               })
               .prefault({})
               .describe("how long each wait for the VM may take: provisioning, SSH answering, cloud-init"),
@@ -137,26 +164,37 @@ export const configSchema = z
       .prefault({}),
     aws: z
       .strictObject({
-        region: names.awsRegion.default("eu-central-1"),
+        region: names.awsRegion
+          .default("eu-central-1")
+          .describe("AWS region of the SSM parameter and of the VM's AWS profile (IAM is global)"),
         profile: z.string().min(1).optional().describe("Named profile; else AWS_PROFILE or the default chain"),
-        roleName: names.iamRoleName.default("azure-vm"),
+        roleName: names.iamRoleName
+          .default("azure-vm")
+          .describe("IAM role the VM assumes; its trust policy admits only the identity's sub with oidc.audience"),
         managedPolicies: z
           .array(names.policyRef)
           .max(20, "IAM allows at most 20 managed policies per role")
           .default(["AmazonS3ReadOnlyAccess"])
           .describe("AWS managed policy names (the partition comes from the caller) or full policy ARNs"),
-        ssmParameterName: names.ssmParameterName.default("/azure/oidc/role-arn"),
+        ssmParameterName: names.ssmParameterName
+          .default("/azure/oidc/role-arn")
+          .describe("SSM String parameter that holds the role ARN (as in the write-up)"),
         maxSessionDuration: z
           .number()
           .int()
           .min(3600, "must be 3600-43200 seconds")
           .max(43200, "must be 3600-43200 seconds")
-          .default(3600),
+          .default(3600)
+          .describe("longest session of the role, in seconds (3600-43200)"),
       })
       .prefault({}),
     oidc: z
       .strictObject({
-        audience: names.audience.default("https://management.core.windows.net/"),
+        audience: names.audience
+          .default("https://management.core.windows.net/")
+          .describe(
+            "the token's aud: the provider's client ID and a trust policy condition; an app ID URI of your tenant is safer than the default",
+          ),
       })
       .prefault({}),
     configure: z
@@ -184,7 +222,9 @@ export const configSchema = z
       .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
       .default("https://checkip.amazonaws.com")
       .describe('what-is-my-IP service asked once per run when adminCidrs is "auto"'),
-    tags: tags.default({}),
+    tags: tags
+      .default({})
+      .describe("tags on every resource created, beside oidc-bridge's own managed-by and oidc-bridge-deployment"),
   })
   .superRefine((config, ctx) => {
     const partition = partitionOf(config.aws.region);
