@@ -85,6 +85,14 @@ describe("up --sandbox with the vm layer", () => {
     expect(first.stdout + first.stderr).not.toContain(body);
   });
 
+  test("the VM's OS disk is deleted with it, so destroy can leave an empty resource group", async () => {
+    const put = (await journal()).find((e) => e.operation === "VirtualMachines_CreateOrUpdate");
+    const body = JSON.parse(put?.response?.body ?? "{}") as {
+      properties?: { storageProfile?: { osDisk?: { deleteOption?: string } } };
+    };
+    expect(body.properties?.storageProfile?.osDisk?.deleteOption).toBe("Delete");
+  });
+
   test("the VM PUT is polled through its operation at the pace Retry-After asks", async () => {
     const entries = await journal();
     const put = entries.find((e) => e.operation === "VirtualMachines_CreateOrUpdate");

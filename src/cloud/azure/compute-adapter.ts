@@ -74,7 +74,13 @@ export async function createComputePort(settings: AzureSettings): Promise<Comput
         hardwareProfile: { vmSize: spec.size },
         storageProfile: {
           imageReference: { publisher, offer, sku, version },
-          osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Standard_LRS" } },
+          // Azure's default (Detach) would leave the disk behind, and with it the resource group
+          // that destroy may only delete when it holds nothing but ours.
+          osDisk: {
+            createOption: "FromImage",
+            deleteOption: "Delete",
+            managedDisk: { storageAccountType: "Standard_LRS" },
+          },
         },
         osProfile: {
           computerName: name,

@@ -16,7 +16,15 @@ export interface VmInput {
   vmSize: string;
   zones?: string[];
   imageReference: Record<string, unknown>;
-  osDisk: { name?: string; caching: string; createOption: string; storageAccountType: string; diskSizeGB?: number };
+  osDisk: {
+    name?: string;
+    caching: string;
+    createOption: string;
+    storageAccountType: string;
+    diskSizeGB?: number;
+    /** Absent in records made before the sandbox kept it. */
+    deleteOption?: "Delete" | "Detach";
+  };
   computerName?: string;
   adminUsername: string;
   disablePasswordAuthentication: boolean;
@@ -96,6 +104,17 @@ export function parseVmBody(body: Record<string, unknown>, req: ArmRequest): Par
     );
   }
   const diskSize = osDiskRaw.diskSizeGB;
+  // Azure's default is Detach: the disk outlives the VM unless the caller asks otherwise.
+  const deleteOption = osDiskRaw.deleteOption ?? "Detach";
+  if (deleteOption !== "Delete" && deleteOption !== "Detach") {
+    return bad(
+      invalidParameter(
+        op,
+        "storageProfile.osDisk.deleteOption",
+        `The value '${JSON.stringify(deleteOption)}' of parameter 'deleteOption' is not allowed. Allowed values are 'Delete', 'Detach'.`,
+      ),
+    );
+  }
 
   const os = objectAt(p.osProfile);
   if (p.osProfile === undefined) return bad(requiredParameter(op, "osProfile"));
@@ -210,6 +229,7 @@ export function parseVmBody(body: Record<string, unknown>, req: ArmRequest): Par
           ? String(objectAt(osDiskRaw.managedDisk).storageAccountType)
           : "Premium_LRS",
       ...(typeof diskSize === "number" ? { diskSizeGB: diskSize } : {}),
+      deleteOption,
     },
     ...(typeof os.computerName === "string" ? { computerName: os.computerName } : {}),
     adminUsername,

@@ -274,7 +274,8 @@ function vmView(vm: ArmResourceState<VmData>, expand: string): object {
           createOption: d.osDisk.createOption,
           caching: d.osDisk.caching,
           managedDisk: { storageAccountType: d.osDisk.storageAccountType, id: diskId },
-          deleteOption: "Detach",
+          // Older records have none: Azure's default.
+          deleteOption: d.osDisk.deleteOption ?? "Detach",
           diskSizeGB: d.osDisk.diskSizeGB,
         },
         dataDisks: [],
