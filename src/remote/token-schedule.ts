@@ -57,6 +57,8 @@ export function enableTimerCommand(): string {
   return [
     "systemctl --user daemon-reload",
     `systemctl --user enable --now ${REFRESH_UNIT}.timer`,
-    'loginctl enable-linger "$USER"',
+    // polkit lets a local user linger itself, but may ask an SSH session for a password; Azure's
+    // images give the admin password-less sudo.
+    '{ loginctl enable-linger "$USER" 2>/dev/null || sudo -n loginctl enable-linger "$USER"; }',
   ].join(" && ");
 }
