@@ -28,7 +28,10 @@ describe("fetchWithRetry", () => {
     ]);
     const response = await fetchWithRetry("https://x/", fetcher, {
       timeoutMs: 1000,
-      sleep: async (ms) => void slept.push(ms),
+      sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      },
     });
     expect(await response.text()).toBe("ok");
     expect(calls).toHaveLength(4);
@@ -41,7 +44,7 @@ describe("fetchWithRetry", () => {
     const response = await fetchWithRetry("https://x/", fetcher, {
       timeoutMs: 1000,
       attempts: 3,
-      sleep: async () => {},
+      sleep: () => Promise.resolve(),
     });
     expect(response.status).toBe(503);
     expect(calls).toHaveLength(3);

@@ -26,3 +26,11 @@ export async function armBasics(
  * Retry-After (Azure's polls do, and the SDK honours them).
  */
 export const LRO_OPTIONS = { updateIntervalInMs: 1000 } as const;
+
+/**
+ * Every ARM client's and credential's retries. The SDK's default of 3 is spent by one unlucky burst
+ * of throttling (ARM answers 429 per subscription and per tenant, with Retry-After): a deployment
+ * makes about a hundred calls, so a run would fail on a busy subscription though every single call
+ * would have gone through. Seven retries honour Retry-After, else back off exponentially.
+ */
+export const ARM_RETRY_OPTIONS = { maxRetries: 7 } as const;
