@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { join } from "node:path";
 import { readState } from "../../src/state/store.js";
 import { readJournal } from "../../src/sandbox/harness/index.js";
 import type { JournalEntry } from "../../src/sandbox/harness/types.js";
-import { tempDir } from "../helpers/temp-dir.js";
 import { EMPTY_INVENTORY, sandboxInventory } from "../helpers/sandbox-inventory.js";
-import { spawnCli, type SpawnedCli } from "../helpers/spawn-cli.js";
+import { cliTestFolder } from "../helpers/spawn-cli.js";
 
 // One deployment through a flaky cloud: every listener (AWS, ARM, Entra, what-is-my-IP, the VM's
 // metadata service) answers a fifth of all calls with a fault in its own wire shape and a
@@ -18,24 +17,11 @@ const faults = (status: 429 | 500, seed: number): Record<string, string> => ({
   OIDC_BRIDGE_SANDBOX_FAULT_SEED: String(seed),
 });
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const started: SpawnedCli[] = [];
-beforeEach(async () => (dir = await tempDir()));
-afterEach(async () => {
-  for (const run of started.splice(0)) {
-    run.signal("SIGKILL");
-    await run.exit;
-  }
-  await dir.cleanup();
-});
+const folder = cliTestFolder();
 
-function run(args: string[], env: Record<string, string>) {
-  const cli = spawnCli(dir.path, args, env);
-  started.push(cli);
-  return cli.exit;
-}
+const run = (args: string[], env: Record<string, string>) => folder.start(args, env).exit;
 
-const journalPath = () => join(dir.path, ".oidc-bridge/sandbox/journal.jsonl");
+const journalPath = () => join(folder.path(), ".oidc-bridge/sandbox/journal.jsonl");
 
 /** Every faulted call of one command, and whether the same request was made again after it. */
 function retriesOf(entries: readonly JournalEntry[]) {
@@ -58,7 +44,7 @@ describe("a fifth of all calls failing", () => {
   test("up under throttling and destroy under server errors both succeed; the journal shows each fault retried", async () => {
     const up = await run(["up"], faults(429, 7));
     expect(up.code, up.stderr).toBe(0);
-    const state = await readState(join(dir.path, ".oidc-bridge"));
+    const state = await readState(join(folder.path(), ".oidc-bridge"));
     expect(state?.resources).toHaveLength(14);
     expect(state?.resources.every((r) => r.status === "ready" && r.createdByUs)).toBe(true);
     const upCalls = await readJournal(journalPath());
@@ -77,7 +63,7 @@ describe("a fifth of all calls failing", () => {
     expect(destroyFaults.length).toBeGreaterThan(0);
     expect(destroyFaults.filter((f) => f.fault !== "500")).toEqual([]);
     expect(destroyFaults.filter((f) => !f.retried)).toEqual([]);
-    expect(await sandboxInventory(join(dir.path, ".oidc-bridge"))).toEqual(EMPTY_INVENTORY);
-    expect(await readState(join(dir.path, ".oidc-bridge"))).toMatchObject({ resources: [], layers: {} });
+    expect(await sandboxInventory(join(folder.path(), ".oidc-bridge"))).toEqual(EMPTY_INVENTORY);
+    expect(await readState(join(folder.path(), ".oidc-bridge"))).toMatchObject({ resources: [], layers: {} });
   });
 });

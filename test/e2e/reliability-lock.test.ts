@@ -1,34 +1,18 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stateSchema } from "../../src/state/schema.js";
 import { STATE_FILE } from "../../src/state/store.js";
 import type { ReportEvent } from "../../src/report/reporter.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { spawnCli, type CliExit, type SpawnedCli } from "../helpers/spawn-cli.js";
+import { cliTestFolder, type CliExit, type SpawnedCli } from "../helpers/spawn-cli.js";
 
 // Two CLI processes on one state folder. The first is frozen (SIGSTOP) once its plan is out: it
 // then holds the lock mid-run for as long as the test needs, so the second always starts during
 // the first, with no race on how long the first takes.
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const started: SpawnedCli[] = [];
-beforeEach(async () => (dir = await tempDir()));
-afterEach(async () => {
-  // A failed assertion must not leave a frozen process behind: thaw and stop what this test started.
-  for (const run of started.splice(0)) {
-    run.signal("SIGCONT");
-    run.signal("SIGKILL");
-    await run.exit;
-  }
-  await dir.cleanup();
-});
+const folder = cliTestFolder();
 
-function run(args: string[]): SpawnedCli {
-  const cli = spawnCli(dir.path, args);
-  started.push(cli);
-  return cli;
-}
+const run = (args: string[]): SpawnedCli => folder.start(args);
 
 const isPlan = (e: ReportEvent) => e.type === "plan";
 
@@ -38,7 +22,7 @@ function lockError(end: CliExit): Extract<ReportEvent, { type: "error" }> | unde
 
 /** Parses the state file with the schema: a torn or half-merged file fails here. */
 async function stateOnDisk() {
-  return stateSchema.parse(JSON.parse(await readFile(join(dir.path, ".oidc-bridge", STATE_FILE), "utf8")));
+  return stateSchema.parse(JSON.parse(await readFile(join(folder.path(), ".oidc-bridge", STATE_FILE), "utf8")));
 }
 
 /** Runs `second` while `first` holds the lock; it must fail at once with the lock message. */
@@ -47,7 +31,9 @@ async function refusedDuring(first: SpawnedCli, second: string[], holder: string
   expect(other.code, other.stderr).toBe(1);
   const error = lockError(other);
   expect(error?.code).toBe("STATE_LOCKED");
-  expect(error?.message).toContain(`another oidc-bridge command holds the lock on ${join(dir.path, ".oidc-bridge")}`);
+  expect(error?.message).toContain(
+    `another oidc-bridge command holds the lock on ${join(folder.path(), ".oidc-bridge")}`,
+  );
   expect(error?.message).toContain(`pid ${first.pid} (\`oidc-bridge ${holder}\`)`);
   // Refused before any cloud was touched: it never opened a sandbox of its own.
   expect(other.events.some((e) => e.type === "step" && e.title.includes("sandbox"))).toBe(false);

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readJournal } from "../../src/sandbox/harness/index.js";
-import { tempDir } from "../helpers/temp-dir.js";
-import { spawnCli, type SpawnedCli } from "../helpers/spawn-cli.js";
+import { cliTestFolder } from "../helpers/spawn-cli.js";
 
 // IAM is eventually consistent: STS refuses a new role for a while after CreateRole. The sandbox
 // rehearses that with a window measured from the role's CreateDate on the sandbox's clock.
@@ -12,26 +11,13 @@ const WINDOW_MS = 20_000;
 /** The role stays unassumable at least this long after verify starts, however long `up` took. */
 const STILL_HIDDEN_MS = 8_000;
 
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const started: SpawnedCli[] = [];
-beforeEach(async () => (dir = await tempDir()));
-afterEach(async () => {
-  for (const run of started.splice(0)) {
-    run.signal("SIGKILL");
-    await run.exit;
-  }
-  await dir.cleanup();
-});
+const folder = cliTestFolder();
 
-function run(args: string[], env: Record<string, string>) {
-  const cli = spawnCli(dir.path, args, env);
-  started.push(cli);
-  return cli.exit;
-}
+const run = (args: string[], env: Record<string, string>) => folder.start(args, env).exit;
 
 /** The role's CreateDate as the sandbox recorded it. */
 async function roleCreated(): Promise<number> {
-  const aws = JSON.parse(await readFile(join(dir.path, ".oidc-bridge/sandbox/aws.json"), "utf8")) as {
+  const aws = JSON.parse(await readFile(join(folder.path(), ".oidc-bridge/sandbox/aws.json"), "utf8")) as {
     roles: Record<string, { createDate: string }>;
   };
   const roles = Object.values(aws.roles);
@@ -44,7 +30,7 @@ describe("a role that is not assumable yet", () => {
     const window = { OIDC_BRIDGE_SANDBOX_ROLE_PROPAGATION_MS: String(WINDOW_MS) };
     const up = await run(["up"], window);
     expect(up.code, up.stderr).toBe(0);
-    const journal = join(dir.path, ".oidc-bridge/sandbox/journal.jsonl");
+    const journal = join(folder.path(), ".oidc-bridge/sandbox/journal.jsonl");
     const before = (await readJournal(journal)).length;
 
     // The window counts from CreateDate. On a loaded machine `up` may take most of it; widen the

@@ -1,6 +1,8 @@
+import { afterEach, beforeEach } from "vitest";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ReportEvent } from "../../src/report/reporter.js";
+import { tempDir } from "./temp-dir.js";
 
 /** The built CLI: these runs are separate processes, each with its own sandbox, as a user's would be. */
 const bin = fileURLToPath(new URL("../../bin/oidc-bridge.cjs", import.meta.url));
@@ -74,6 +76,36 @@ export function spawnCli(cwd: string, args: readonly string[], env: Record<strin
     },
     signal(name) {
       if (!ended && child.exitCode === null && child.signalCode === null) child.kill(name);
+    },
+  };
+}
+
+/**
+ * For a test file of CLI runs: a fresh folder per test, and every run the test started stopped
+ * (by pid, thawed first if frozen) before the folder goes, even when an assertion failed first.
+ */
+export function cliTestFolder() {
+  const started: SpawnedCli[] = [];
+  let folder: Awaited<ReturnType<typeof tempDir>> | undefined;
+  beforeEach(async () => (folder = await tempDir()));
+  afterEach(async () => {
+    for (const run of started.splice(0)) {
+      run.signal("SIGCONT");
+      run.signal("SIGKILL");
+      await run.exit;
+    }
+    await folder?.cleanup();
+  });
+  const path = (): string => {
+    if (!folder) throw new Error("no test is running");
+    return folder.path;
+  };
+  return {
+    path,
+    start(args: readonly string[], env: Record<string, string> = {}): SpawnedCli {
+      const cli = spawnCli(path(), args, env);
+      started.push(cli);
+      return cli;
     },
   };
 }

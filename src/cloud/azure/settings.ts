@@ -1,6 +1,5 @@
 import type { TokenCredential } from "@azure/identity";
 import type { AzureCloudEndpoints } from "./clouds.js";
-import { ARM_RETRY_OPTIONS } from "./arm-basics.js";
 
 /** How every Azure client is built: one credential, one set of endpoints. */
 export interface AzureSettings {
@@ -32,13 +31,11 @@ export function azureSettings(input: SignInInput): AzureSettings {
             authorityHost: input.endpoints.authorityHost,
             // Otherwise MSAL asks login.microsoftonline.com about the authority first.
             disableInstanceDiscovery: true,
-            retryOptions: ARM_RETRY_OPTIONS,
           });
         }
         return new identity.DefaultAzureCredential({
           authorityHost: input.endpoints.authorityHost,
           ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-          retryOptions: ARM_RETRY_OPTIONS,
         });
       })();
       return credential;
