@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BridgeError } from "../errors.js";
+import { fetchWithRetry } from "../util/fetch-retry.js";
 
 const discoverySchema = z.looseObject({
   issuer: z.string(),
@@ -30,7 +31,7 @@ export async function discover(issuer: string, fetcher: Fetcher = fetch, timeout
     });
   let response: Response;
   try {
-    response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetchWithRetry(url, fetcher, { timeoutMs });
   } catch (err) {
     throw fail(`unreachable (${describeFetchError(err)})`, err);
   }

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { BridgeError } from "../errors.js";
 import type { Fetcher } from "../oidc/discovery.js";
+import { fetchWithRetry } from "../util/fetch-retry.js";
 
 const FIX =
   'set adminCidrs to your public address instead of "auto", e.g. ["203.0.113.4/32"] (or set checkIpUrl to a service that answers with your address)';
@@ -15,7 +16,7 @@ export async function askPublicAddress(url: string, fetcher: Fetcher = fetch, ti
     new BridgeError(`adminCidrs "auto": ${url} ${what}`, { code: "ADMIN_ADDRESS_UNKNOWN", hint: FIX, cause });
   let text: string;
   try {
-    const response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchWithRetry(url, fetcher, { timeoutMs });
     if (!response.ok) throw fail(`answered HTTP ${response.status}`);
     text = (await response.text()).trim();
   } catch (err) {

@@ -130,7 +130,8 @@ async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
     const error = parseCliError(who.stderr);
     const young = created !== undefined && input.now() - created < YOUNG_ROLE_MS;
     if (young && input.cloudOk && error && mayBePropagating(error.code, error.message)) {
-      const age = Math.round((input.now() - (created ?? 0)) / 1000);
+      // CreateDate is the cloud's clock, now() ours: a clock a little behind must not print a negative age.
+      const age = Math.max(0, Math.round((input.now() - (created ?? 0)) / 1000));
       input.reporter.info(
         `waiting for role ${input.roleName} to become assumable: created ${age} s ago, new roles take up to a minute (${error.code})`,
       );

@@ -43,11 +43,17 @@ describe("what-is-my-IP", () => {
     "/v4": [200, "203.0.113.9\n"],
     "/v6": [200, "2001:db8::9\n"],
     "/html": [200, "<html>proxy login</html>"],
-    "/down": [503, "unavailable"],
+    "/refused": [403, "forbidden"],
   };
+  let throttled = 0;
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const [status, body] = answers[req.url ?? ""] ?? [404, ""];
+      // Throttled twice, then answered: what a busy what-is-my-IP service does.
+      if (req.url === "/busy" && throttled++ < 2) {
+        res.writeHead(429, { "retry-after": "0" }).end("slow down");
+        return;
+      }
+      const [status, body] = req.url === "/busy" ? [200, "203.0.113.7"] : (answers[req.url ?? ""] ?? [404, ""]);
       res.writeHead(status, { "content-type": "text/plain" }).end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -60,8 +66,13 @@ describe("what-is-my-IP", () => {
     expect(await askPublicAddress(`${base}/v6`)).toBe("2001:db8::9/128");
   });
 
+  test("a throttled answer is asked again after its Retry-After", async () => {
+    expect(await askPublicAddress(`${base}/busy`)).toBe("203.0.113.7/32");
+    expect(throttled).toBe(3);
+  });
+
   test("anything but an address is refused with the fix: set adminCidrs by hand", async () => {
-    for (const path of ["/html", "/down"]) {
+    for (const path of ["/html", "/refused"]) {
       const error = await bridgeFailure(askPublicAddress(`${base}${path}`));
       expect(error.code).toBe("ADMIN_ADDRESS_UNKNOWN");
       expect(error.message).toContain(`${base}${path}`);

@@ -42,6 +42,6 @@ describe("AWS client settings", () => {
 
   test("outside the sandbox a profile is passed through and no endpoint is forced", () => {
     const settings = awsClientSettings({ region: "us-gov-west-1", profile: "ops", env: {} });
-    expect(settings.clientConfig("sts")).toEqual({ region: "us-gov-west-1", profile: "ops", maxAttempts: 4 });
+    expect(settings.clientConfig("sts")).toEqual({ region: "us-gov-west-1", profile: "ops", maxAttempts: 8 });
   });
 });

@@ -28,6 +28,13 @@ export interface AwsClientSettings {
   endpointOf(service: AwsService): string | undefined;
 }
 
+/**
+ * The SDK's default of 3 attempts is spent by one burst of throttling (IAM's request rate is low
+ * and account-wide); a deployment makes dozens of calls, so a run would fail though every call
+ * would have gone through. The SDK's retry quota still stops a storm of retries.
+ */
+const AWS_MAX_ATTEMPTS = 8;
+
 export function awsClientSettings(input: AwsSettingsInput): AwsClientSettings {
   const envEndpoint = (service: AwsService): string | undefined =>
     input.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? input.env.AWS_ENDPOINT_URL;
@@ -46,7 +53,7 @@ export function awsClientSettings(input: AwsSettingsInput): AwsClientSettings {
         ...(endpoint ? { endpoint } : {}),
         ...(input.credentials && !overridden ? { credentials: input.credentials } : {}),
         ...(input.profile && !input.credentials ? { profile: input.profile } : {}),
-        maxAttempts: input.maxAttempts ?? 4,
+        maxAttempts: input.maxAttempts ?? AWS_MAX_ATTEMPTS,
       };
     },
   };

@@ -26,3 +26,12 @@ export async function armBasics(
  * Retry-After (Azure's polls do, and the SDK honours them).
  */
 export const LRO_OPTIONS = { updateIntervalInMs: 1000 } as const;
+
+/**
+ * Every ARM client's retries. The SDK's default of 3 is spent by one unlucky burst of throttling
+ * (ARM answers 429 per subscription and per tenant, with Retry-After, which is always honoured): a
+ * deployment makes about a hundred calls, so a run would fail though every single call would have
+ * gone through. Without a Retry-After the back-off stays short, so an endpoint that refuses
+ * connections still fails within about 20 s rather than two minutes.
+ */
+export const ARM_RETRY_OPTIONS = { maxRetries: 7, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } as const;

@@ -1,7 +1,7 @@
 import type { AzureSettings } from "./settings.js";
 import type { ArmResource, ArmResourcePort } from "./ports.js";
 import { findable } from "./arm-call.js";
-import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 /** Resources by id over @azure/arm-resources (imported lazily, here only). */
 export async function createArmResourcePort(settings: AzureSettings): Promise<ArmResourcePort> {
@@ -12,6 +12,7 @@ export async function createArmResourcePort(settings: AzureSettings): Promise<Ar
   const client = new ResourceManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
+    retryOptions: ARM_RETRY_OPTIONS,
   });
   const toResource = (r: {
     id?: string | undefined;

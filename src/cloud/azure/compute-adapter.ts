@@ -2,7 +2,7 @@ import type { VirtualMachine as SdkVm } from "@azure/arm-compute";
 import type { AzureSettings } from "./settings.js";
 import type { ComputePort, SshPublicKey, VirtualMachine } from "./vm-ports.js";
 import { call, findable } from "./arm-call.js";
-import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 function toVm(vm: SdkVm): VirtualMachine {
   const image = vm.storageProfile?.imageReference;
@@ -35,6 +35,7 @@ export async function createComputePort(settings: AzureSettings): Promise<Comput
   const compute = new ComputeManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
+    retryOptions: ARM_RETRY_OPTIONS,
   });
   const toKey = (k: {
     id?: string | undefined;

@@ -1,7 +1,7 @@
 import type { AzureSettings } from "./settings.js";
 import type { NetworkInterface, NetworkPort, PublicIp, SecurityGroup, SecurityRule, Subnet } from "./vm-ports.js";
 import { call, findable } from "./arm-call.js";
-import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 type Maybe<T> = T | undefined;
 const tagsOf = (t: Maybe<Record<string, string>>) => ({ ...(t ?? {}) });
@@ -12,6 +12,7 @@ export async function createNetworkPort(settings: AzureSettings): Promise<Networ
   const net = new NetworkManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
+    retryOptions: ARM_RETRY_OPTIONS,
   });
 
   const toSubnet = (s: {

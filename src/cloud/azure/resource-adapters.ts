@@ -1,7 +1,7 @@
 import type { AzureSettings } from "./settings.js";
 import type { IdentityPort, ResourceGroup, ResourceGroupPort, UserAssignedIdentity } from "./ports.js";
 import { call, findable } from "./arm-call.js";
-import { armBasics } from "./arm-basics.js";
+import { ARM_RETRY_OPTIONS, armBasics } from "./arm-basics.js";
 
 /** Resource groups over @azure/arm-resources (imported lazily, here only). */
 export async function createResourceGroupPort(settings: AzureSettings): Promise<ResourceGroupPort> {
@@ -12,6 +12,7 @@ export async function createResourceGroupPort(settings: AzureSettings): Promise<
   const resources = new ResourceManagementClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentials: { scopes: [basics.scope] },
+    retryOptions: ARM_RETRY_OPTIONS,
   });
   const toGroup = (g: {
     id?: string | undefined;
@@ -40,6 +41,7 @@ export async function createIdentityPort(settings: AzureSettings): Promise<Ident
   const msi = new ManagedServiceIdentityClient(basics.credential, basics.subscriptionId, {
     endpoint: settings.endpoints.resourceManager,
     credentialScopes: [basics.scope],
+    retryOptions: ARM_RETRY_OPTIONS,
   });
   const toIdentity = (i: {
     id?: string | undefined;
