@@ -104,6 +104,7 @@ async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
   const env = `t=$(mktemp -d) || exit 1; trap 'rm -rf "$t"' EXIT; AWS_CONFIG_FILE="$HOME/.aws/config" AWS_SHARED_CREDENTIALS_FILE="$HOME/.aws/credentials" HOME="$t" ${profile}`;
   const created = facts.role?.createdAt?.getTime();
   let delay = 5_000;
+  let issuerRetries = 3;
   for (;;) {
     const who = await host.run(`${env}aws sts get-caller-identity --output json`, { timeoutMs: 60_000 });
     if (who.code === 0) {
@@ -139,8 +140,21 @@ async function awsFromVm(input: VmCheckInput): Promise<CheckResult[]> {
       delay = Math.min(delay * 2, 20_000);
       continue;
     }
+    // AWS could not read the issuer's keys this time (a throttled or failing key host): transient.
+    if (error && issuerRetries > 0 && issuerUnreachable(error.code, error.message)) {
+      issuerRetries -= 1;
+      input.reporter.info(`AWS could not reach the token issuer (${error.code}); asking again in 2 s`);
+      await input.sleep(2_000);
+      continue;
+    }
     return [cliFailure("aws-identity", who.stderr)];
   }
+}
+
+function issuerUnreachable(code: string, message: string): boolean {
+  return (
+    code === "IDPCommunicationError" || (code === "InvalidIdentityToken" && /retrieve verification key/i.test(message))
+  );
 }
 
 /**
