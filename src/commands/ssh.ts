@@ -1,9 +1,6 @@
-import { resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
-import { configFlags, type CommandContext } from "../context.js";
+import type { CommandContext } from "../context.js";
+import { loadRunConfig, openSession } from "./cloud-frame.js";
 import { userError } from "../errors.js";
-import { openCloudSession } from "../cloud/session.js";
-import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { readState, stateView } from "../state/store.js";
 import { recordedVm } from "../resources/vm/virtual-machine.js";
@@ -21,15 +18,7 @@ export interface SshOptions {
  * key. Reads the state file without the lock: a long session must not block other commands.
  */
 export async function ssh(ctx: CommandContext, options: SshOptions): Promise<void> {
-  const { config } = await loadConfig({
-    cwd: ctx.io.cwd,
-    file: ctx.globals.config,
-    sandbox: ctx.globals.sandbox,
-    env: ctx.io.env,
-    flags: configFlags(ctx.globals),
-  });
-  if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
-  const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
+  const { config, stateDir } = await loadRunConfig(ctx);
   const view = stateView(await readState(stateDir, ctx.globals.sandbox ? "sandbox" : "cloud"));
   const vm = recordedVm(view);
   const pin = vm?.hostKeyFingerprint;
@@ -41,13 +30,7 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
     );
   const key = await readKeyFile(vm.keyPath);
   if (!key) throw keyMissing(vm.keyPath);
-  const session = await openCloudSession({
-    config,
-    sandbox: ctx.globals.sandbox,
-    stateDir,
-    env: ctx.io.env,
-    warn: (message) => ctx.reporter.warn(message),
-  });
+  const session = await openSession(ctx, config, stateDir);
   try {
     const label = `${vm.adminUsername}@${vm.publicIp}`;
     const address = await createCloudPorts(session).vm.sshAddress(vm.publicIp);

@@ -1,9 +1,6 @@
-import { resolve } from "node:path";
-import { loadConfig } from "../config/load-config.js";
-import { configFlags, type CommandContext } from "../context.js";
+import type { CommandContext } from "../context.js";
+import { loadRunConfig, openSession } from "./cloud-frame.js";
 import { readState, stateView } from "../state/store.js";
-import { openCloudSession } from "../cloud/session.js";
-import { checkSandboxEnv } from "../cloud/sandbox-failure.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { oidcProvider } from "../resources/oidc-provider.js";
 import { recordedVm } from "../resources/vm/virtual-machine.js";
@@ -19,15 +16,7 @@ import { BridgeError, isBridgeError, userError } from "../errors.js";
  */
 export async function verify(ctx: CommandContext): Promise<void> {
   const { reporter } = ctx;
-  const { config } = await loadConfig({
-    cwd: ctx.io.cwd,
-    file: ctx.globals.config,
-    sandbox: ctx.globals.sandbox,
-    env: ctx.io.env,
-    flags: configFlags(ctx.globals),
-  });
-  if (ctx.globals.sandbox) checkSandboxEnv(ctx.io.env);
-  const stateDir = resolve(ctx.io.cwd, ctx.globals.stateDir);
+  const { config, stateDir } = await loadRunConfig(ctx);
   const state = await readState(stateDir, ctx.globals.sandbox ? "sandbox" : "cloud");
   const view = state ? stateView(state) : undefined;
   const provider = view ? oidcProvider.fromState(view, config) : undefined;
@@ -38,15 +27,7 @@ export async function verify(ctx: CommandContext): Promise<void> {
       `run \`oidc-bridge up${ctx.globals.sandbox ? " --sandbox" : ""}\` first`,
     );
   }
-  const session = await reporter.step(ctx.globals.sandbox ? "open the sandbox clouds" : "prepare cloud clients", () =>
-    openCloudSession({
-      config,
-      sandbox: ctx.globals.sandbox,
-      stateDir,
-      env: ctx.io.env,
-      warn: (message) => reporter.warn(message),
-    }),
-  );
+  const session = await openSession(ctx, config, stateDir);
   const ports = createCloudPorts(session);
   const checks: CheckResult[] = [];
   try {
