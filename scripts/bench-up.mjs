@@ -13,7 +13,7 @@
 // Env: BENCH_SCALE (OIDC_BRIDGE_SANDBOX_LATENCY_SCALE, default 0.1), BENCH_RUNS (default 3),
 // BENCH_KEEP=1 keeps each run's folder (journal, state, sandbox) and prints where.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -25,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "bin", "oidc-bridge.cjs");
 const scale = process.env.BENCH_SCALE ?? "0.1";
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const keep = process.env.BENCH_KEEP === "1";
 const env = {
   ...process.env,
   NO_COLOR: "1",
@@ -46,6 +47,8 @@ function cli(args, cwd) {
         .split("\n")
         .map((l) => JSON.parse(l))
     : [];
+  // Kept runs keep each command's events too (up.jsonl, destroy.jsonl), to look into.
+  if (keep && events.length) writeFileSync(join(cwd, `${args.find((a) => !a.startsWith("-"))}.jsonl`), result.stdout);
   return { ms, events };
 }
 
@@ -116,7 +119,7 @@ async function oneRun(graphs) {
     };
   } finally {
     await stop().catch(() => undefined);
-    if (process.env.BENCH_KEEP === "1") console.error(`kept ${dir}`);
+    if (keep) console.error(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

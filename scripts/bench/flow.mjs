@@ -150,6 +150,13 @@ function longestPath(graph, weight) {
   return graph.map(finish).sort((a, b) => b.ms - a.ms)[0] ?? { ms: 0, path: [] };
 }
 
+/** The Retry-After (in ms) an answer asked for; 0 when it asked none or headers were not journaled. */
+function retryAfterMs(entry) {
+  const headers = entry.response?.headers ?? {};
+  const name = Object.keys(headers).find((h) => h.toLowerCase() === "retry-after");
+  return name === undefined ? 0 : Number(headers[name]) * 1000;
+}
+
 /**
  * Polls of each long-running operation: the most per second (over consecutive polls) and the polls
  * that came before the previous answer's Retry-After.
@@ -166,7 +173,7 @@ export function pollStats(calls) {
     for (let i = 1; i < polls.length; i++) {
       const gap = Date.parse(polls[i].time) - Date.parse(polls[i - 1].time);
       maxPerSecond = Math.max(maxPerSecond, 1000 / Math.max(gap, 1));
-      const asked = Number(polls[i - 1].response?.headers?.["retry-after"] ?? 0) * 1000;
+      const asked = retryAfterMs(polls[i - 1]);
       if (gap + 1 < asked) early++;
     }
   }
