@@ -8,6 +8,10 @@
 //   polls/s       the most polls per second of any long-running operation (goal <= 1; the bench
 //                 exits 1 if a poll loop is tighter, or a poll comes before the Retry-After asked)
 //   2nd writes    write calls of the second run (goal 0); 2nd / help: its wall time / `--help`'s
+// At a small scale the ratios carry fixed costs the chain cannot: start-up to the first call (SDK
+// loading, ~0.5-1 s on a busy machine) and, per long-running operation on the chain, up to a
+// second past its end, since Retry-After is whole seconds and polls wait for it. A larger
+// BENCH_SCALE shows the schedule itself (e.g. 0.3: about a minute per run).
 // Each run has its own state folder and a sandbox started beside it (`sandbox start`), so the
 // emulators' start-up is not part of what `up` costs. Medians over the runs.
 // Env: BENCH_SCALE (OIDC_BRIDGE_SANDBOX_LATENCY_SCALE, default 0.1), BENCH_RUNS (default 3),
