@@ -1,5 +1,6 @@
 import type { CommandContext } from "../context.js";
-import { loadRunConfig, openSession } from "./cloud-frame.js";
+import { loadRunConfig } from "./cloud-frame.js";
+import { openCloudSession } from "../cloud/session.js";
 import { userError } from "../errors.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { readState, stateView } from "../state/store.js";
@@ -30,7 +31,14 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
     );
   const key = await readKeyFile(vm.keyPath);
   if (!key) throw keyMissing(vm.keyPath);
-  const session = await openSession(ctx, config, stateDir);
+  // Quietly: a command's output is the remote command's output only.
+  const session = await openCloudSession({
+    config,
+    sandbox: ctx.globals.sandbox,
+    stateDir,
+    env: ctx.io.env,
+    warn: (message) => ctx.reporter.warn(message),
+  });
   try {
     const label = `${vm.adminUsername}@${vm.publicIp}`;
     const address = await createCloudPorts(session).vm.sshAddress(vm.publicIp);
