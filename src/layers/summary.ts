@@ -47,7 +47,12 @@ export function layerSummary(layer: LayerName, outputs: Outputs): { line: string
         },
       };
     }
-    default:
-      return { line: "done", data: {} };
+    case "configure": {
+      const setup = outputs.get("vm-setup") ?? {};
+      return {
+        line: `AWS profile ${text(setup.profile)} on the VM assumes the role with the token in ${text(setup.tokenFile)}`,
+        data: { awsProfile: setup.profile, tokenFile: setup.tokenFile },
+      };
+    }
   }
 }

@@ -13,6 +13,7 @@ import {
   type VmSetupItem,
 } from "../remote/vm-setup-plan.js";
 import { userError } from "../errors.js";
+import { VM_PATHS } from "../remote/token-refresher.js";
 import { iamRole } from "./iam-role.js";
 import { managedIdentity } from "./managed-identity.js";
 import { publicIp } from "./vm/public-ip.js";
@@ -21,7 +22,13 @@ import { recordedVm, virtualMachine } from "./vm/virtual-machine.js";
 import { vmReady } from "./vm/vm-ready.js";
 
 const KIND = "vm-setup";
-type NoOutputs = Record<string, never>;
+
+export interface VmSetupOutputs {
+  /** The AWS profile on the VM that assumes the role. */
+  readonly profile: string;
+  /** Where the token is kept, relative to the admin's home. */
+  readonly tokenFile: string;
+}
 
 export interface VmSetupLookup {
   /** Undefined when the VM is not recorded as ready yet (it is made in this run). */
@@ -34,7 +41,7 @@ export interface VmSetupLookup {
  * `configure` as one node: the token refresher, its schedule, a fresh token and the AWS profile
  * on the VM, reached with what the vm layer recorded.
  */
-export const vmSetup: ResourceNode<VmSetupLookup, NoOutputs> = {
+export const vmSetup: ResourceNode<VmSetupLookup, VmSetupOutputs> = {
   id: "vm-setup",
   layer: "configure",
   needs: [vmReady.id, virtualMachine.id, publicIp.id, sshKey.id, managedIdentity.id, iamRole.id],
@@ -58,7 +65,7 @@ export const vmSetup: ResourceNode<VmSetupLookup, NoOutputs> = {
     if (!observed || !desired) {
       const reason = !observed ? "the VM is new in this run" : "its inputs are known after apply";
       return {
-        outputs: {},
+        outputs: outputsOf(config),
         steps: VM_SETUP_ITEMS.map((item) => ({
           kind: observed ? "update" : "create",
           resource: RESOURCE_NAMES[item](config.configure.awsProfile),
@@ -67,13 +74,17 @@ export const vmSetup: ResourceNode<VmSetupLookup, NoOutputs> = {
         })),
       };
     }
-    return { outputs: {}, steps: planVmSetup(observed, desired).map((c) => stepOf(c, ssmRoleArn)) };
+    return { outputs: outputsOf(config), steps: planVmSetup(observed, desired).map((c) => stepOf(c, ssmRoleArn)) };
   },
 
-  fromState() {
-    return {};
+  fromState(state, config) {
+    return state.records(KIND, "configure").some((r) => r.status === "ready") ? outputsOf(config) : undefined;
   },
 };
+
+function outputsOf(config: Config): VmSetupOutputs {
+  return { profile: config.configure.awsProfile, tokenFile: `~/${VM_PATHS.tokenFile}` };
+}
 
 async function roleArnFromSsm(ctx: Pick<LookupContext, "config" | "ports">): Promise<string> {
   const name = ctx.config.aws.ssmParameterName;
@@ -111,7 +122,7 @@ function loginFrom(ctx: ApplyContext): VmLogin {
   };
 }
 
-function stepOf(change: VmSetupChange, ssmRoleArn: string | undefined): Step<NoOutputs> {
+function stepOf(change: VmSetupChange, ssmRoleArn: string | undefined): Step<VmSetupOutputs> {
   const base = { kind: change.kind, resource: change.resource, reason: change.reason };
   return change.run ? { ...base, apply: (ctx) => applyItem(ctx, change.item, ssmRoleArn) } : base;
 }
