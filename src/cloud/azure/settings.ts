@@ -1,5 +1,6 @@
 import type { TokenCredential } from "@azure/identity";
 import type { AzureCloudEndpoints } from "./clouds.js";
+import { sharedTokens } from "./shared-token.js";
 
 /** How every Azure client is built: one credential, one set of endpoints. */
 export interface AzureSettings {
@@ -27,16 +28,20 @@ export function azureSettings(input: SignInInput): AzureSettings {
         const identity = await import("@azure/identity");
         const sp = input.servicePrincipal;
         if (sp) {
-          return new identity.ClientSecretCredential(sp.tenantId, sp.clientId, sp.clientSecret, {
-            authorityHost: input.endpoints.authorityHost,
-            // Otherwise MSAL asks login.microsoftonline.com about the authority first.
-            disableInstanceDiscovery: true,
-          });
+          return sharedTokens(
+            new identity.ClientSecretCredential(sp.tenantId, sp.clientId, sp.clientSecret, {
+              authorityHost: input.endpoints.authorityHost,
+              // Otherwise MSAL asks login.microsoftonline.com about the authority first.
+              disableInstanceDiscovery: true,
+            }),
+          );
         }
-        return new identity.DefaultAzureCredential({
-          authorityHost: input.endpoints.authorityHost,
-          ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-        });
+        return sharedTokens(
+          new identity.DefaultAzureCredential({
+            authorityHost: input.endpoints.authorityHost,
+            ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+          }),
+        );
       })();
       return credential;
     },
