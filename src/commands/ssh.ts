@@ -5,8 +5,7 @@ import { userError } from "../errors.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { readState, stateView } from "../state/store.js";
 import { recordedVm } from "../resources/vm/virtual-machine.js";
-import { keyMissing, readKeyFile } from "../remote/key-file.js";
-import { connectSsh, SshConnectError, sshFailure, type SshHost, type SshTarget } from "../remote/ssh-host.js";
+import { connectVm, loginOf } from "../remote/vm-login.js";
 import { interactiveShell } from "../remote/interactive-shell.js";
 
 export interface SshOptions {
@@ -22,15 +21,13 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
   const { config, stateDir } = await loadRunConfig(ctx);
   const view = stateView(await readState(stateDir, ctx.globals.sandbox ? "sandbox" : "cloud"));
   const vm = recordedVm(view);
-  const pin = vm?.hostKeyFingerprint;
-  if (!vm || !pin)
+  const login = loginOf(vm);
+  if (!login)
     throw userError(
       "LAYER_MISSING",
       `no ready VM is recorded in ${stateDir} (${vm ? "its SSH host key was never pinned" : "the vm layer is not in the state file"})`,
       `run \`oidc-bridge vm\`${ctx.globals.sandbox ? " --sandbox" : ""} (or \`oidc-bridge up\`) first`,
     );
-  const key = await readKeyFile(vm.keyPath);
-  if (!key) throw keyMissing(vm.keyPath);
   // Quietly: a command's output is the remote command's output only.
   const session = await openCloudSession({
     config,
@@ -40,18 +37,7 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
     warn: (message) => ctx.reporter.warn(message),
   });
   try {
-    const label = `${vm.adminUsername}@${vm.publicIp}`;
-    const address = await createCloudPorts(session).vm.sshAddress(vm.publicIp);
-    if (!address)
-      throw userError("SSH_FAILED", `nothing listens for SSH on ${label}`, "check that the VM runs (`oidc-bridge vm`)");
-    const target: SshTarget = {
-      ...address,
-      username: vm.adminUsername,
-      privateKey: key.privateKey,
-      hostKeyFingerprint: pin,
-      label,
-    };
-    const host = await connect(target);
+    const host = await connectVm(login, createCloudPorts(session).vm);
     try {
       if (options.command.length) {
         const result = await host.run(options.command.join(" "), {
@@ -70,13 +56,5 @@ export async function ssh(ctx: CommandContext, options: SshOptions): Promise<voi
     }
   } finally {
     await session.close();
-  }
-}
-
-async function connect(target: SshTarget): Promise<SshHost> {
-  try {
-    return await connectSsh(target);
-  } catch (err) {
-    throw err instanceof SshConnectError ? sshFailure(err, target) : err;
   }
 }
