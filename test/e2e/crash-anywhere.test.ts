@@ -90,12 +90,17 @@ const ALL_RESOURCE_KINDS = [
   "vm-setup",
 ];
 
-/** Each creating call succeeded once over every run so far: nothing was created twice. */
+/**
+ * No creating call succeeded twice over every run so far: nothing was created twice. (At most
+ * once, not exactly once: the process dies after the k-th journalled write, and a concurrent write
+ * answered a moment earlier may not have reached the journal by then; the state check above
+ * shows every resource exists.)
+ */
 function createdOnce(journal: Awaited<ReturnType<typeof readJournal>>): void {
   const created = journal.filter((e) => e.write && e.status < 300);
   for (const operation of CREATES) {
     const creates = created.filter((e) => e.operation === operation && (e.status === 201 || !operation.includes("_")));
-    expect(creates.length, `${operation} succeeded ${creates.length} times`).toBe(1);
+    expect(creates.length, `${operation} succeeded ${creates.length} times`).toBeLessThanOrEqual(1);
   }
 }
 
@@ -141,6 +146,12 @@ describe("the whole flow, killed right after any one of its writes", () => {
       const vm = state?.resources.find((r) => r.kind === "azure-virtual-machine");
       expect(vm?.attributes).toHaveProperty("hostKeyFingerprint");
       createdOnce(await readJournal(join(stateDir, "sandbox/journal.jsonl")));
+      // The sandbox holds exactly one of each: one provider, role, parameter, and nine ARM resources.
+      const held = await sandboxInventory(stateDir);
+      expect([Object.keys(held.providers).length, held.roles.length, Object.keys(held.parameters).length]).toEqual([
+        1, 1, 1,
+      ]);
+      expect(held.azure).toHaveLength(9);
       const verified = await cli(cwd, ["verify"]);
       expect(verified.status, verified.out).toBe(0);
 
