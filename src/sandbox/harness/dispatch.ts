@@ -57,8 +57,6 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
     response = harnessError(err);
     wire = serialise(response);
   }
-  await send(res, wire);
-
   const entry: JournalEntry = {
     time,
     service: deps.listener.name,
@@ -76,11 +74,14 @@ export async function dispatch(req: IncomingMessage, res: ServerResponse, deps: 
         }
       : {}),
   };
+  // Journalled before it is answered: when "die after N writes" ends the process, every write a
+  // client has seen answered is in the journal, whichever of several concurrent ones came last.
   try {
     await deps.journal.append(entry);
   } catch {
-    // A full disk must not turn every emulated call into a failure; the response is already sent.
+    // A full disk must not turn every emulated call into a failure.
   }
+  await send(res, wire);
   if (entry.write) await deps.afterWrite();
 }
 
