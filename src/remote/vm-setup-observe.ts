@@ -1,3 +1,4 @@
+import type { JWTPayload } from "jose";
 import { readClaims } from "../oidc/claims.js";
 import type { HostPort } from "./host-port.js";
 import { REFRESH_UNIT, VM_PATHS } from "./token-refresher.js";
@@ -25,6 +26,8 @@ export interface TokenFileState {
   readonly mode?: number;
   /** Seconds since the epoch; undefined when the file is not a JWT with `exp`. */
   readonly expiresAt?: number;
+  /** The token's claims (identifiers, never the token); undefined when it is not a JWT. */
+  readonly claims?: JWTPayload;
 }
 
 // One round trip for every question whose answer is a word: key=value lines.
@@ -55,7 +58,8 @@ export async function observeVmSetup(host: HostPort): Promise<VmSetupObserved> {
     host.readFile(path(VM_PATHS.tokenFile)),
   ]);
   const mode = value("tokenmode");
-  const exp = tokenText === undefined ? undefined : readClaims(tokenText)?.exp;
+  const claims = tokenText === undefined ? undefined : readClaims(tokenText);
+  const exp = claims?.exp;
   return {
     home,
     scheduler: value("systemd") === "yes" ? "systemd" : value("cron") === "yes" ? "cron" : "none",
@@ -74,6 +78,7 @@ export async function observeVmSetup(host: HostPort): Promise<VmSetupObserved> {
       exists: tokenText !== undefined,
       ...(mode === undefined ? {} : { mode: parseInt(mode, 8) }),
       ...(typeof exp === "number" ? { expiresAt: exp } : {}),
+      ...(claims ? { claims } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Reporter } from "../report/reporter.js";
 import type { HostPort } from "../remote/host-port.js";
-import { checkClaims, readClaims } from "../oidc/claims.js";
+import { checkClaims } from "../oidc/claims.js";
 import { VM_PATHS } from "../remote/token-refresher.js";
 import { observeVmSetup } from "../remote/vm-setup-observe.js";
 import { shQuote } from "../remote/shell-quote.js";
@@ -47,8 +47,8 @@ export async function vmChecks(input: VmCheckInput): Promise<CheckResult[]> {
   }
   checks.push(scheduleCheck(seen));
   if (token.exists) {
-    const text = (await host.readFile(`~/${VM_PATHS.tokenFile}`)) ?? "";
-    const claims = readClaims(text);
+    // Read once, with everything else configure manages.
+    const claims = token.claims;
     if (!claims) {
       checks.push(fail("token-claims", "the token file does not hold a JWT", "run `oidc-bridge configure`"));
     } else {
