@@ -44,8 +44,3 @@ export function fileOps(target: string, run: Run): Pick<HostPort, "readFile" | "
     },
   };
 }
-
-/** A HostPort from a way of running commands (a test's local shell). */
-export function hostPortOver(target: string, run: Run, close: () => Promise<void> = () => Promise.resolve()): HostPort {
-  return { target, run, close, ...fileOps(target, run) };
-}

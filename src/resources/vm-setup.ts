@@ -74,7 +74,10 @@ export const vmSetup: ResourceNode<VmSetupLookup, VmSetupOutputs> = {
         })),
       };
     }
-    return { outputs: outputsOf(config), steps: planVmSetup(observed, desired).map((c) => stepOf(c, ssmRoleArn)) };
+    return {
+      outputs: outputsOf(config),
+      steps: planVmSetup(observed, desired).map((c) => stepOf(c, observed, desired)),
+    };
   },
 
   fromState(state, config) {
@@ -122,19 +125,33 @@ function loginFrom(ctx: ApplyContext): VmLogin {
   };
 }
 
-function stepOf(change: VmSetupChange, ssmRoleArn: string | undefined): Step<VmSetupOutputs> {
+function stepOf(change: VmSetupChange, observed: VmSetupObserved, desired: VmSetupDesired): Step<VmSetupOutputs> {
   const base = { kind: change.kind, resource: change.resource, reason: change.reason };
-  return change.run ? { ...base, apply: (ctx) => applyItem(ctx, change.item, ssmRoleArn) } : base;
+  const run = change.run;
+  // The printed change itself runs: planned against the VM as it was read for this plan.
+  return run ? { ...base, apply: (ctx) => runRecorded(ctx, run, observed, desired) } : base;
 }
 
+/**
+ * For a VM made in this run, or inputs known only now: the item is planned against the VM as it
+ * is when the step runs, and its change (if any) made.
+ */
 async function applyItem(ctx: ApplyContext, item: VmSetupItem, ssmRoleArn: string | undefined): Promise<undefined> {
+  const host = await ctx.ports.vmHost(loginFrom(ctx));
+  const desired = desiredFrom(ctx.config, ctx.input(managedIdentity).clientId, ssmRoleArn ?? ctx.input(iamRole).arn);
+  const observed = await observeVmSetup(host);
+  const run = planVmSetup(observed, desired).find((c) => c.item === item)?.run;
+  return run ? runRecorded(ctx, run, observed, desired) : undefined;
+}
+
+async function runRecorded(
+  ctx: ApplyContext,
+  run: NonNullable<VmSetupChange["run"]>,
+  observed: VmSetupObserved,
+  desired: VmSetupDesired,
+): Promise<undefined> {
   const login = loginFrom(ctx);
   const host = await ctx.ports.vmHost(login);
-  const desired = desiredFrom(ctx.config, ctx.input(managedIdentity).clientId, ssmRoleArn ?? ctx.input(iamRole).arn);
-  // Observed again at apply: the step runs exactly its planned change against what is there now.
-  const observed = await observeVmSetup(host);
-  const change = planVmSetup(observed, desired).find((c) => c.item === item);
-  if (!change?.run) return undefined;
   const record = {
     kind: KIND,
     layer: "configure",
@@ -149,7 +166,7 @@ async function applyItem(ctx: ApplyContext, item: VmSetupItem, ssmRoleArn: strin
   } as const;
   // Intent first: a crash mid-write leaves a record saying what was being set up where.
   if (!ctx.store.find(KIND, record.id)) await ctx.store.intend(record);
-  await change.run(host);
+  await run(host);
   await ctx.store.put({ ...record, createdByUs: true, status: "ready" });
   return undefined;
 }

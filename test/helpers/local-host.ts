@@ -1,14 +1,15 @@
 import { spawn } from "node:child_process";
-import { hostPortOver } from "../../src/remote/file-commands.js";
-import type { HostPort } from "../../src/remote/host-port.js";
+import { fileOps } from "../../src/remote/file-commands.js";
+import type { CommandResult, HostPort, RunOptions } from "../../src/remote/host-port.js";
 
 /**
  * A HostPort whose "VM" is a local /bin/sh with HOME set to a test folder: the same shell commands
- * as over SSH, without a server. PATH may put stand-in tools first.
+ * as over SSH (file reads and writes included), without a server. PATH may put stand-in tools first.
  */
 export function localHost(home: string, env: Record<string, string> = {}): HostPort {
-  return hostPortOver(`local ${home}`, (command, options) => {
-    return new Promise((resolve, reject) => {
+  const target = `local ${home}`;
+  const run = (command: string, options?: RunOptions): Promise<CommandResult> =>
+    new Promise((resolve, reject) => {
       const child = spawn("/bin/sh", ["-c", command], {
         cwd: home,
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin", USER: "adminuser", ...env, HOME: home },
@@ -23,5 +24,5 @@ export function localHost(home: string, env: Record<string, string> = {}): HostP
       child.stdin.on("error", () => undefined);
       child.stdin.end(options?.stdin ?? "");
     });
-  });
+  return { target, run, close: () => Promise.resolve(), ...fileOps(target, run) };
 }
