@@ -154,10 +154,13 @@ export const virtualMachine: ResourceNode<VirtualMachine | undefined, VmOutputs>
         resource,
         reason: `identity ${config.azure.identityName} is not attached: attach it (the VM is not rebuilt)`,
         async apply(ctx) {
+          // Recorded first: a crash after the attach must still leave destroy knowing that our
+          // identity sits on someone else's VM.
+          if (!owner.createdByUs) await record(ctx, { identityAttached: true });
           await (
             await ctx.ports.compute()
           ).attachIdentity(config.azure.resourceGroup, config.azure.vm.name, ctx.input(managedIdentity).id);
-          await record(ctx, owner.createdByUs ? {} : { identityAttached: true });
+          if (owner.createdByUs) await record(ctx);
           return undefined;
         },
       });
