@@ -3,7 +3,7 @@ import { readState } from "../state/store.js";
 import { createCloudPorts } from "../cloud/ports.js";
 import { mapLimited } from "../engine/limit.js";
 import { destroyerOf } from "../destroy/registry.js";
-import { stateView } from "../state/view.js";
+import { stateView } from "../state/store.js";
 import { loadRunConfig, openSession } from "./cloud-frame.js";
 import { GRAPH_CONCURRENCY } from "./run-graph.js";
 
@@ -27,7 +27,7 @@ export async function statusRefresh(ctx: CommandContext): Promise<void> {
       const destroyer = destroyerOf(record.kind);
       const resource = destroyer.label(record);
       const seen: unknown = await reporter.step(`read ${resource}`, () =>
-        destroyer.lookup(record, { ports, state: view }),
+        destroyer.lookup(record, { ports, state: view, purpose: "refresh" }),
       );
       if (seen === undefined) {
         const why = record.status === "intended" ? "missing (its creation was only intended)" : "missing";

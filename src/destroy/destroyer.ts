@@ -9,6 +9,8 @@ export type DestroyStep = Step<Record<string, never>>;
 export interface DestroyLookupContext {
   readonly ports: CloudPorts;
   readonly state: StateView;
+  /** `status --refresh` only compares: it needs no facts that only a delete decision uses. */
+  readonly purpose?: "destroy" | "refresh";
 }
 
 export interface DestroyPlanContext {

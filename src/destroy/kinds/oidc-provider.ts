@@ -33,11 +33,11 @@ export const providerDestroyer: Destroyer<"iam-oidc-provider", ProviderSeen> = {
   inResourceGroup: false,
   label,
 
-  async lookup(record, { ports, state }) {
+  async lookup(record, { ports, state, purpose }) {
     const provider = await (await ports.oidcProviders()).get(record.id);
     if (!provider) return undefined;
-    // Only a provider we would delete needs to know who else trusts it.
-    if (!record.createdByUs) return { provider, namedBy: [] };
+    // Only a provider we would delete needs to know who else trusts it (an account-wide listing).
+    if (!record.createdByUs || purpose === "refresh") return { provider, namedBy: [] };
     const ours = new Set(state.records("iam-role").flatMap((r) => (r.createdByUs ? [r.id] : [])));
     const roles = await (await ports.roles()).list();
     const needle = JSON.stringify(record.id);
