@@ -42,12 +42,15 @@ export function armDestroyer<K extends RecordKind>(spec: ArmKind<K>): Destroyer<
 
     plan(record, resource, { state }) {
       const label = spec.label(record);
-      if (!resource) return [forgetGone(record, label)];
+      const files = spec.localFiles?.(record) ?? [];
+      // What goes says its local files too (removed at the end, once nothing needs them).
+      const goes = `${label}${files.length ? ` and the local file ${files.join(", ")}` : ""}`;
+      if (!resource) return [forgetGone(record, goes)];
       if (!record.createdByUs) return [leave(label, ADOPTED_REASON)];
       const ours = spec.tagged === false || stillOurs(record, resource.tags, state.deploymentId);
       if (!ours) return [leave(label, NOT_OURS_REASON)];
       return [
-        deleteStep(record, label, "created by this deployment", async (ports) =>
+        deleteStep(record, goes, "created by this deployment", async (ports) =>
           (await ports.armResources()).delete(record.id, spec.apiVersion),
         ),
       ];
