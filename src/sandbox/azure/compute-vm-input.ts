@@ -111,7 +111,7 @@ export function parseVmBody(body: Record<string, unknown>, req: ArmRequest): Par
       invalidParameter(
         op,
         "storageProfile.osDisk.deleteOption",
-        `The value '${JSON.stringify(deleteOption)}' of parameter 'deleteOption' is not allowed. Allowed values are 'Delete', 'Detach'.`,
+        `The value '${typeof deleteOption === "string" ? deleteOption : JSON.stringify(deleteOption)}' of parameter 'deleteOption' is not allowed. Allowed values are 'Delete', 'Detach'.`,
       ),
     );
   }

@@ -10,3 +10,4 @@ export { findIdentity, identityId, type IdentityInfo } from "./identities.js";
 export type { ArmModule, ArmRoute, ArmRequest, ArmEnv } from "./arm-types.js";
 export type { VirtualMachineEvent, VirtualMachineInfo } from "./compute-vms.js";
 export { checkSshPublicKey } from "./ssh-public-key.js";
+export { isKnownResource } from "./entra-resources.js";

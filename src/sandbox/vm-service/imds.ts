@@ -1,6 +1,7 @@
 import type { SandboxRequest, SandboxResponse } from "../harness/types.js";
 import type { IssuedToken, TokenRequest, VirtualMachineInfo } from "../azure/index.js";
-import { isKnownResource, unknownResourceMessage } from "../azure/entra-resources.js";
+import { isKnownResource } from "../azure/index.js";
+import { SANDBOX_TENANT_ID } from "../constants.js";
 import { chooseIdentity, IDENTITY_NOT_FOUND, type VmIdentity } from "./imds-identity.js";
 
 /**
@@ -91,7 +92,8 @@ export async function imdsResponse(req: SandboxRequest, deps: ImdsDeps): Promise
   if (!isKnownResource(resource)) {
     return reply(400, {
       error: "invalid_resource",
-      error_description: `AADSTS500011: ${unknownResourceMessage(resource)}`,
+      // IMDS's own wording (reference: azure/entra/imds-errors.json), not the token endpoint's.
+      error_description: `AADSTS50001: The application named ${resource} wasn't found in the tenant named ${SANDBOX_TENANT_ID}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     });
   }
   const token = await cachedToken(deps, choice.identity, resource);

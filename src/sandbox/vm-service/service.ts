@@ -1,7 +1,7 @@
 import type { SandboxRequest, SandboxResponse, SandboxService, ServiceContext } from "../harness/types.js";
 import type { AzureSandboxService, IssuedToken } from "../azure/index.js";
 import { CHECKIP_LISTENER } from "../constants.js";
-import { checkIpResponse } from "../vm/index.js";
+import { checkIpResponse, vmAwsMode } from "../vm/index.js";
 import { Fleet } from "./fleet.js";
 import { imdsResponse } from "./imds.js";
 
@@ -32,6 +32,8 @@ export function createVmService(options: { dir: string; azure: AzureSandboxServi
     latencyMs: { Imds_GetToken: 40, CheckIp: 120 },
 
     async start(ctx: ServiceContext) {
+      // A mistyped switch stops the sandbox here, not each VM later (where only a timeout shows).
+      vmAwsMode(ctx.env);
       await ctx.addListener({ name: CHECKIP_LISTENER, kind: "https", publish: true });
       const current = new Fleet(dir, ctx);
       fleet = current;
