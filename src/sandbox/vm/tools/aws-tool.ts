@@ -184,10 +184,15 @@ function xmlText(xml, tag) {
   });
 }
 
+// Read once per command, not once per HTTP attempt.
+const caRead = new Map();
 function caFor(s) {
   if (!s.caBundle) return undefined;
+  if (caRead.has(s.caBundle)) return caRead.get(s.caBundle);
   try {
-    return fs.readFileSync(s.caBundle);
+    const ca = fs.readFileSync(s.caBundle);
+    caRead.set(s.caBundle, ca);
+    return ca;
   } catch {
     throw new CliError("Could not find a suitable TLS CA certificate bundle, invalid path: " + s.caBundle, RC.general);
   }
