@@ -18,7 +18,7 @@ export interface VmIdentity {
 
 export type IdentityChoice = { identity: VmIdentity } | { error: string };
 
-export const SELECTORS = ["client_id", "object_id", "msi_res_id"] as const;
+const SELECTORS = ["client_id", "object_id", "msi_res_id"] as const;
 
 export const IDENTITY_NOT_FOUND = "Identity not found";
 // The text Azure's IMDS answers (quoted in public issue threads about several identities).
@@ -62,7 +62,7 @@ export function chooseIdentity(vm: VirtualMachineInfo, query: URLSearchParams): 
 }
 
 /** ARM ids in managed-identity tokens spell the segment `resourcegroups` (a real token shows it). */
-export function armIdInToken(id: string): string {
+function armIdInToken(id: string): string {
   return id.replace(/\/resourcegroups\//i, "/resourcegroups/");
 }
 

@@ -12,9 +12,9 @@ import { chooseIdentity, IDENTITY_NOT_FOUND, type VmIdentity } from "./imds-iden
  * invalid_request "Identity not found", never 404 or 410, which clients retry.
  */
 
-export const TOKEN_PATH = "/metadata/identity/oauth2/token";
+const TOKEN_PATH = "/metadata/identity/oauth2/token";
 /** Managed-identity tokens live 24 h 5 min (exp − iat of a real one). */
-export const MI_TOKEN_LIFETIME_S = 86_700;
+const MI_TOKEN_LIFETIME_S = 86_700;
 // A real answer's ext_expires_in, which stays put while expires_in counts down.
 const EXT_EXPIRES_IN = "86399";
 // IMDS hands out its cached token until it is this close to expiry ([invented] margin).

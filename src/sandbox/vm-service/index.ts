@@ -1,3 +1,2 @@
 /** The running sandbox VMs (sshd, IMDS) and the what-is-my-IP endpoint; see service.ts. */
 export { createVmService, type VmService } from "./service.js";
-export { MI_TOKEN_LIFETIME_S } from "./imds.js";

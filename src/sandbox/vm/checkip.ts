@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIPv4 } from "node:net";
 
-/** The listener name the lead mounts this under (the write-up asks https://checkip.amazonaws.com). */
-export { CHECKIP_LISTENER } from "../constants.js";
-
 /**
  * What the sandbox's what-is-my-IP answers for a caller on this machine. Every sandbox caller is
  * on loopback, and 127.0.0.1/32 as an admin CIDR would make the network rules meaningless, so the

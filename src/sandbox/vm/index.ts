@@ -4,7 +4,6 @@
  */
 export { createVmHost, removeVmFolder, type VmHost, type VmHostOptions } from "./vm-host.js";
 export {
-  CHECKIP_LISTENER,
   SANDBOX_PUBLIC_IPV4,
   checkIpResponse,
   handleCheckIp,
