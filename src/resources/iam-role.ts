@@ -5,7 +5,7 @@ import { buildTrustPolicy, policyDifferences } from "../oidc/trust-policy.js";
 import { managedIdentity } from "./managed-identity.js";
 import { oidcProvider } from "./oidc-provider.js";
 import { adoptReason, ownershipOf } from "./tags.js";
-import { createWithIntent } from "./intent.js";
+import { createWithIntent, recordCreated } from "./intent.js";
 
 const KIND = "iam-role";
 
@@ -84,8 +84,7 @@ export const iamRole: ResourceNode<Role | undefined, RoleOutputs> = {
                   tags: ctx.tags,
                 }),
               );
-              if (created.arn !== intent.id) await ctx.store.forget(KIND, intent.id);
-              await ctx.store.put(record(created.arn, true));
+              await recordCreated(ctx.store, intent.id, record(created.arn, true));
               return { arn: created.arn };
             },
           },

@@ -1,5 +1,5 @@
 import { describeCause } from "../errors.js";
-import type { NewRecord, StateStore } from "../state/store.js";
+import { sameId, type NewRecord, type StateStore } from "../state/store.js";
 
 export type Intent = Omit<NewRecord, "status" | "createdByUs">;
 
@@ -21,4 +21,14 @@ export async function createWithIntent<T>(store: StateStore, intent: Intent, cre
 function definitelyRefused(err: unknown): boolean {
   const status = describeCause((err as { cause?: unknown }).cause ?? err).status;
   return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
+ * Records the result of a create made under an intent: the intent was written under the id we
+ * expected, so if the cloud named the resource otherwise, the intent's record goes and the real
+ * one takes its place.
+ */
+export async function recordCreated(store: StateStore, intendedId: string, record: NewRecord): Promise<void> {
+  if (!sameId(record.id, intendedId)) await store.forget(record.kind, intendedId);
+  await store.put(record);
 }

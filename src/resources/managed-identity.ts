@@ -3,7 +3,7 @@ import type { ResourceNode } from "../engine/node.js";
 import { later, type PlannedRecord } from "../engine/known-after-apply.js";
 import { resourceGroup } from "./resource-group.js";
 import { adoptReason, ownershipOf } from "./tags.js";
-import { createWithIntent } from "./intent.js";
+import { createWithIntent, recordCreated } from "./intent.js";
 
 const KIND = "azure-user-assigned-identity";
 
@@ -74,8 +74,7 @@ export const managedIdentity: ResourceNode<UserAssignedIdentity | undefined, Ide
               const created = await createWithIntent(store, intent, () =>
                 identities.create(config.azure.resourceGroup, name, location, tags),
               );
-              if (created.id.toLowerCase() !== expectedId.toLowerCase()) await store.forget(KIND, expectedId);
-              await store.put(record(created, true));
+              await recordCreated(store, expectedId, record(created, true));
               return outputsOf(created);
             },
           },

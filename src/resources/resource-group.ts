@@ -1,7 +1,7 @@
 import type { ResourceGroup } from "../cloud/azure/ports.js";
 import type { ResourceNode } from "../engine/node.js";
 import { adoptReason, ownershipOf } from "./tags.js";
-import { createWithIntent } from "./intent.js";
+import { createWithIntent, recordCreated } from "./intent.js";
 
 const KIND = "azure-resource-group";
 
@@ -52,8 +52,7 @@ export const resourceGroup: ResourceNode<ResourceGroup | undefined, ResourceGrou
                 attributes: { name, location },
               } as const;
               const created = await createWithIntent(store, intent, () => groups.create(name, location, tags));
-              if (created.id.toLowerCase() !== expectedId.toLowerCase()) await store.forget(KIND, expectedId);
-              await store.put(record(created.id, true));
+              await recordCreated(store, expectedId, record(created.id, true));
               return undefined;
             },
           },

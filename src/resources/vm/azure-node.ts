@@ -4,9 +4,8 @@ import type { ApplyContext, LookupContext, NodeId, PlanContext, ResourceNode, St
 import type { PlannedRecord } from "../../engine/known-after-apply.js";
 import type { RecordKind, RecordOf, ResourceRecord } from "../../state/schema.js";
 import type { NewRecord, StateView } from "../../state/store.js";
-import { createWithIntent } from "../intent.js";
+import { createWithIntent, recordCreated } from "../intent.js";
 import { adoptReason, ownershipOf, type Ownership } from "../tags.js";
-import { sameArmId } from "./arm-ids.js";
 
 type VmKind = Extract<
   RecordKind,
@@ -71,8 +70,7 @@ export function azureNode<K extends VmKind, Found extends { id: string; tags?: T
             const created = await createWithIntent(ctx.store, intent as Parameters<typeof createWithIntent>[1], () =>
               spec.create(ctx),
             );
-            if (!sameArmId(created.id, expectedId)) await ctx.store.forget(spec.kind, expectedId);
-            await ctx.store.put(record(config, created, true));
+            await recordCreated(ctx.store, expectedId, record(config, created, true));
             return spec.outputs(created, config);
           },
         };

@@ -3,10 +3,10 @@ import type { SecurityGroup, SecurityRule } from "../../cloud/azure/vm-ports.js"
 import type { Config } from "../../config/schema.js";
 import type { ApplyContext, ResourceNode, Step } from "../../engine/node.js";
 import { later } from "../../engine/known-after-apply.js";
-import { createWithIntent, type Intent } from "../intent.js";
+import { createWithIntent, recordCreated, type Intent } from "../intent.js";
 import { resourceGroup } from "../resource-group.js";
 import { adoptReason, ownershipOf } from "../tags.js";
-import { armId, sameArmId } from "./arm-ids.js";
+import { armId } from "./arm-ids.js";
 import { vmLayerRecord } from "./azure-node.js";
 import { describe, planRules, sshRule } from "./nsg-rules.js";
 
@@ -63,8 +63,7 @@ export const securityGroup: ResourceNode<NsgObserved, NsgOutputs> = {
           const expectedId = armId(config, "Microsoft.Network/networkSecurityGroups", config.azure.network.nsgName);
           const intent: Intent = { kind: KIND, layer: "vm", node: ID, id: expectedId, attributes: attributes(config) };
           const created = await createWithIntent(ctx.store, intent, () => write(ctx, [sshRule(adminCidrs)], ctx.tags));
-          if (!sameArmId(created.id, expectedId)) await ctx.store.forget(KIND, expectedId);
-          await ctx.store.put(vmLayerRecord(KIND, ID, created.id, true, attributes(config)));
+          await recordCreated(ctx.store, expectedId, vmLayerRecord(KIND, ID, created.id, true, attributes(config)));
           return { id: created.id };
         },
       };

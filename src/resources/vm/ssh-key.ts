@@ -4,10 +4,10 @@ import type { ApplyContext, ResourceNode, Step } from "../../engine/node.js";
 import { later } from "../../engine/known-after-apply.js";
 import { generateOpenSshKey } from "../../remote/openssh-keygen.js";
 import { keyMissing, keyPathOf, readKeyFile, writeKeyFile, type LocalKey } from "../../remote/key-file.js";
-import { createWithIntent, type Intent } from "../intent.js";
+import { createWithIntent, recordCreated, type Intent } from "../intent.js";
 import { resourceGroup } from "../resource-group.js";
 import { ownershipOf } from "../tags.js";
-import { armId, sameArmId } from "./arm-ids.js";
+import { armId } from "./arm-ids.js";
 import { keepStep, vmLayerRecord } from "./azure-node.js";
 
 const KIND = "azure-ssh-public-key";
@@ -52,8 +52,7 @@ async function storeInAzure(ctx: ApplyContext, keyPath: string, key: Pick<LocalK
       ctx.tags,
     ),
   );
-  if (!sameArmId(created.id, expectedId)) await ctx.store.forget(KIND, expectedId);
-  await ctx.store.put(vmLayerRecord(KIND, ID, created.id, true, attrs));
+  await recordCreated(ctx.store, expectedId, vmLayerRecord(KIND, ID, created.id, true, attrs));
   return { id: created.id, keyPath, publicKey: key.publicKey };
 }
 

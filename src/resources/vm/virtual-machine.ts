@@ -3,10 +3,10 @@ import type { Config } from "../../config/schema.js";
 import type { ApplyContext, ResourceNode, Step } from "../../engine/node.js";
 import { isKnown, later, type PlannedRecord } from "../../engine/known-after-apply.js";
 import type { StateView } from "../../state/store.js";
-import { createWithIntent, type Intent } from "../intent.js";
+import { createWithIntent, recordCreated, type Intent } from "../intent.js";
 import { managedIdentity } from "../managed-identity.js";
 import { adoptReason, ownershipOf } from "../tags.js";
-import { armId, sameArmId } from "./arm-ids.js";
+import { armId } from "./arm-ids.js";
 import { vmLayerRecord } from "./azure-node.js";
 import { userDataBase64 } from "./cloud-init.js";
 import { networkInterface } from "./network-interface.js";
@@ -87,8 +87,11 @@ async function createVm(ctx: ApplyContext): Promise<Partial<VmOutputs>> {
       tags: ctx.tags,
     }),
   );
-  if (!sameArmId(created.id, expectedId)) await store.forget(KIND, expectedId);
-  await store.put(vmLayerRecord(KIND, ID, created.id, true, recordOf(config, state, created, known)));
+  await recordCreated(
+    store,
+    expectedId,
+    vmLayerRecord(KIND, ID, created.id, true, recordOf(config, state, created, known)),
+  );
   return { id: created.id, vmId: created.vmId, adminUsername: created.adminUsername };
 }
 
