@@ -2,10 +2,20 @@ import type { TokenCredential } from "@azure/identity";
 import type { AzureSettings } from "./settings.js";
 import { userError } from "../../errors.js";
 
+export interface ArmBasics {
+  readonly subscriptionId: string;
+  readonly credential: TokenCredential;
+  readonly scope: string;
+  /** The options every ARM client is made with: where, which token scope, how it retries. */
+  readonly clientOptions: {
+    endpoint: string;
+    credentials: { scopes: string[] };
+    retryOptions: typeof ARM_RETRY_OPTIONS;
+  };
+}
+
 /** What every ARM client needs: the subscription (required), the credential and the scope. */
-export async function armBasics(
-  settings: AzureSettings,
-): Promise<{ subscriptionId: string; credential: TokenCredential; scope: string }> {
+export async function armBasics(settings: AzureSettings): Promise<ArmBasics> {
   const subscriptionId = settings.subscriptionId;
   if (!subscriptionId) {
     throw userError(
@@ -14,10 +24,16 @@ export async function armBasics(
       "set azure.subscriptionId in the config, AZURE_SUBSCRIPTION_ID, or --subscription",
     );
   }
+  const scope = `${settings.endpoints.armAudience}/.default`;
   return {
     subscriptionId,
     credential: await settings.credential(),
-    scope: `${settings.endpoints.armAudience}/.default`,
+    scope,
+    clientOptions: {
+      endpoint: settings.endpoints.resourceManager,
+      credentials: { scopes: [scope] },
+      retryOptions: ARM_RETRY_OPTIONS,
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { AzureSettings } from "./settings.js";
 import type { ArmResource, ArmResourcePort } from "./ports.js";
 import { findable } from "./arm-call.js";
-import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 /** Resources by id over @azure/arm-resources (imported lazily, here only). */
 export async function createArmResourcePort(settings: AzureSettings): Promise<ArmResourcePort> {
@@ -9,11 +9,7 @@ export async function createArmResourcePort(settings: AzureSettings): Promise<Ar
     import("@azure/arm-resources"),
     armBasics(settings),
   ]);
-  const client = new ResourceManagementClient(basics.credential, basics.subscriptionId, {
-    endpoint: settings.endpoints.resourceManager,
-    credentials: { scopes: [basics.scope] },
-    retryOptions: ARM_RETRY_OPTIONS,
-  });
+  const client = new ResourceManagementClient(basics.credential, basics.subscriptionId, basics.clientOptions);
   const toResource = (r: {
     id?: string | undefined;
     type?: string | undefined;

@@ -2,7 +2,7 @@ import type { VirtualMachine as SdkVm } from "@azure/arm-compute";
 import type { AzureSettings } from "./settings.js";
 import type { ComputePort, SshPublicKey, VirtualMachine } from "./vm-ports.js";
 import { call, findable } from "./arm-call.js";
-import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 function toVm(vm: SdkVm): VirtualMachine {
   const image = vm.storageProfile?.imageReference;
@@ -32,11 +32,7 @@ function vmHint(err: { code?: string; message?: string }): string | undefined {
 /** Microsoft.Compute over @azure/arm-compute (imported lazily, here only). */
 export async function createComputePort(settings: AzureSettings): Promise<ComputePort> {
   const [{ ComputeManagementClient }, basics] = await Promise.all([import("@azure/arm-compute"), armBasics(settings)]);
-  const compute = new ComputeManagementClient(basics.credential, basics.subscriptionId, {
-    endpoint: settings.endpoints.resourceManager,
-    credentials: { scopes: [basics.scope] },
-    retryOptions: ARM_RETRY_OPTIONS,
-  });
+  const compute = new ComputeManagementClient(basics.credential, basics.subscriptionId, basics.clientOptions);
   const toKey = (k: {
     id?: string | undefined;
     publicKey?: string | undefined;

@@ -1,7 +1,7 @@
 import type { AzureSettings } from "./settings.js";
 import type { NetworkInterface, NetworkPort, PublicIp, SecurityGroup, SecurityRule, Subnet } from "./vm-ports.js";
 import { call, findable } from "./arm-call.js";
-import { ARM_RETRY_OPTIONS, armBasics, LRO_OPTIONS } from "./arm-basics.js";
+import { armBasics, LRO_OPTIONS } from "./arm-basics.js";
 
 type Maybe<T> = T | undefined;
 const tagsOf = (t: Maybe<Record<string, string>>) => ({ ...(t ?? {}) });
@@ -9,11 +9,7 @@ const tagsOf = (t: Maybe<Record<string, string>>) => ({ ...(t ?? {}) });
 /** Microsoft.Network over @azure/arm-network (imported lazily, here only). */
 export async function createNetworkPort(settings: AzureSettings): Promise<NetworkPort> {
   const [{ NetworkManagementClient }, basics] = await Promise.all([import("@azure/arm-network"), armBasics(settings)]);
-  const net = new NetworkManagementClient(basics.credential, basics.subscriptionId, {
-    endpoint: settings.endpoints.resourceManager,
-    credentials: { scopes: [basics.scope] },
-    retryOptions: ARM_RETRY_OPTIONS,
-  });
+  const net = new NetworkManagementClient(basics.credential, basics.subscriptionId, basics.clientOptions);
 
   const toSubnet = (s: {
     id?: Maybe<string>;

@@ -9,11 +9,7 @@ export async function createResourceGroupPort(settings: AzureSettings): Promise<
     import("@azure/arm-resources"),
     armBasics(settings),
   ]);
-  const resources = new ResourceManagementClient(basics.credential, basics.subscriptionId, {
-    endpoint: settings.endpoints.resourceManager,
-    credentials: { scopes: [basics.scope] },
-    retryOptions: ARM_RETRY_OPTIONS,
-  });
+  const resources = new ResourceManagementClient(basics.credential, basics.subscriptionId, basics.clientOptions);
   const toGroup = (g: {
     id?: string | undefined;
     name?: string | undefined;
